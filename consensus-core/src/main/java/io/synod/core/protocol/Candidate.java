@@ -1,0 +1,142 @@
+package io.synod.core.protocol;
+
+import io.synod.core.invariant.Invariants;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A replica trying to become leader. First a pre-vote (no state changes anywhere) to learn whether
+ * a phase-1 quorum believes no leader is alive; then phase 1 for every slot from its first
+ * unchosen one. With a quorum of promises it computes, for each open slot, the value a new leader
+ * must re-propose: the highest-ballot vote any promise reported, or a no-op for a hole.
+ */
+final class Candidate {
+    enum Stage { PRE_VOTE, PREPARE }
+
+    private final ProtocolConfig config;
+    private Stage stage = Stage.PRE_VOTE;
+    private Ballot ballot;
+    private long fromSlot;
+    private long stageStartedTick;
+    private long lastSentTick;
+    private final TreeSet<Integer> preVotes = new TreeSet<>();
+    private final TreeMap<Integer, Message.Promise> promises = new TreeMap<>();
+
+    Candidate(ProtocolConfig config, Ballot prospectiveBallot, long now) {
+        this.config = config;
+        this.ballot = prospectiveBallot;
+        this.stageStartedTick = now;
+        this.lastSentTick = now;
+        this.preVotes.add(config.nodeId());
+    }
+
+    Stage stage() {
+        return stage;
+    }
+
+    Ballot ballot() {
+        return ballot;
+    }
+
+    long fromSlot() {
+        return fromSlot;
+    }
+
+    void preVoteGranted(int from) {
+        preVotes.add(from);
+    }
+
+    boolean hasPreVoteQuorum() {
+        return config.quorum().isPhase1Quorum(preVotes);
+    }
+
+    void beginPrepare(Ballot prepareBallot, long firstUnchosenSlot, long now) {
+        stage = Stage.PREPARE;
+        ballot = prepareBallot;
+        fromSlot = firstUnchosenSlot;
+        stageStartedTick = now;
+        lastSentTick = now;
+    }
+
+    void promised(Message.Promise promise) {
+        promises.put(promise.from(), promise);
+    }
+
+    boolean hasPromiseQuorum() {
+        return config.quorum().isPhase1Quorum(promises.keySet());
+    }
+
+    boolean timedOut(long now) {
+        return now - stageStartedTick >= config.electionTimeoutTicks();
+    }
+
+    boolean retransmitDue(long now) {
+        return now - lastSentTick >= config.retransmitTicks();
+    }
+
+    void sent(long now) {
+        lastSentTick = now;
+    }
+
+    /** Members that have not answered the current stage. */
+    List<Integer> silentMembers() {
+        List<Integer> silent = new ArrayList<>();
+        for (int member : config.quorum().members()) {
+            boolean answered = stage == Stage.PRE_VOTE ? preVotes.contains(member) : promises.containsKey(member);
+            if (!answered) {
+                silent.add(member);
+            }
+        }
+        return silent;
+    }
+
+    /**
+     * The values to propose, at this ballot, for slots {@code fromSlot, fromSlot + 1, ...}: every
+     * slot up to the highest one any promise reported a vote for.
+     */
+    List<Value> valuesToRepropose(Learner learner, SafetyRules rules) {
+        TreeMap<Long, AcceptedEntry> highest = highestVotes();
+        long lastSlot = highest.isEmpty() ? fromSlot - 1 : highest.lastKey();
+        List<Value> values = new ArrayList<>();
+        for (long slot = fromSlot; slot <= lastSlot; slot++) {
+            AcceptedEntry top = highest.get(slot);
+            Value known = learner.chosenValue(slot);
+            if (known != null) {
+                // Paxos: every vote at or above the choosing ballot is for the chosen value, and a
+                // phase-1 quorum always holds one such vote.
+                Invariants.check(top != null && top.value().equals(known),
+                        "group %d slot %d: chosen %s but the phase-1 quorum's highest vote at ballot %s is %s",
+                        config.groupId(), slot, known, ballot, top);
+                values.add(known);
+            } else if (top != null) {
+                values.add(rules.valueToRepropose(top));
+            } else {
+                values.add(Value.NOOP);
+            }
+        }
+        return values;
+    }
+
+    private TreeMap<Long, AcceptedEntry> highestVotes() {
+        TreeMap<Long, AcceptedEntry> highest = new TreeMap<>();
+        for (Message.Promise promise : promises.values()) {
+            for (AcceptedEntry vote : promise.accepted()) {
+                if (vote.slot() < fromSlot) {
+                    continue;
+                }
+                AcceptedEntry current = highest.get(vote.slot());
+                if (current == null || vote.ballot().isAbove(current.ballot())) {
+                    highest.put(vote.slot(), vote);
+                } else if (vote.ballot().equals(current.ballot())) {
+                    Invariants.check(vote.value().equals(current.value()),
+                            "group %d slot %d: ballot %s carried two values: %s and %s",
+                            config.groupId(), vote.slot(), vote.ballot(), current.value(), vote.value());
+                }
+            }
+        }
+        return highest;
+    }
+}

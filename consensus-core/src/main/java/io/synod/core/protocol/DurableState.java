@@ -1,0 +1,63 @@
+package io.synod.core.protocol;
+
+import java.util.Collections;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * What a replica of one group remembers across a restart: its promise, its votes and the values it
+ * learned were chosen. Built by replaying {@link JournalRecord}s in the order they were written;
+ * a replica is recovered from this and nothing else.
+ *
+ * <p>Not thread-safe; built by one thread, then handed to the {@link Replica} it recovers.
+ */
+public final class DurableState {
+    private final long groupId;
+    private Ballot promised = Ballot.ZERO;
+    private final TreeMap<Long, AcceptedEntry> accepted = new TreeMap<>();
+    private final TreeMap<Long, Value> chosen = new TreeMap<>();
+
+    public DurableState(long groupId) {
+        this.groupId = groupId;
+    }
+
+    /** Replays {@code records} in order into a fresh state. */
+    public static DurableState replay(long groupId, Iterable<? extends JournalRecord> records) {
+        DurableState state = new DurableState(groupId);
+        for (JournalRecord record : records) {
+            state.apply(record);
+        }
+        return state;
+    }
+
+    /** Folds one record into this state. */
+    public void apply(JournalRecord record) {
+        if (record.groupId() != groupId) {
+            throw new IllegalArgumentException("record of group " + record.groupId() + " replayed into group " + groupId);
+        }
+        if (record instanceof JournalRecord.PromisedBallot p) {
+            promised = Ballot.max(promised, p.ballot());
+        } else if (record instanceof JournalRecord.AcceptedValue a) {
+            promised = Ballot.max(promised, a.ballot());
+            accepted.put(a.slot(), new AcceptedEntry(a.slot(), a.ballot(), a.value()));
+        } else if (record instanceof JournalRecord.ChosenValue c) {
+            chosen.put(c.slot(), c.value());
+        }
+    }
+
+    public long groupId() {
+        return groupId;
+    }
+
+    public Ballot promised() {
+        return promised;
+    }
+
+    public NavigableMap<Long, AcceptedEntry> accepted() {
+        return Collections.unmodifiableNavigableMap(accepted);
+    }
+
+    public NavigableMap<Long, Value> chosen() {
+        return Collections.unmodifiableNavigableMap(chosen);
+    }
+}

@@ -1,0 +1,86 @@
+package io.synod.core.protocol;
+
+import java.util.List;
+
+/**
+ * Everything replicas of one group say to each other. Every message names its group, so one
+ * transport can carry many groups; and its sender and receiver, so the protocol never trusts the
+ * transport to say who spoke.
+ */
+public sealed interface Message {
+
+    long groupId();
+
+    int from();
+
+    int to();
+
+    /** Rejection reasons carried by {@link Nack}. */
+    enum NackReason {
+        /** The acceptor has promised a higher ballot; {@code promised} says which. */
+        PROMISED_HIGHER,
+        /** The acceptor heard from a live leader within its election timeout and will not help depose it. */
+        LEADER_ALIVE
+    }
+
+    /**
+     * "Would you promise {@code ballot} if I asked?" Sent before a real prepare, changes no state:
+     * a replica that was cut off cannot raise everyone's promises (and so depose a healthy leader)
+     * unless a phase-1 quorum agrees that no leader is alive.
+     */
+    record PreVote(long groupId, int from, int to, Ballot ballot) implements Message {
+    }
+
+    record PreVoteReply(long groupId, int from, int to, Ballot ballot, boolean granted, Ballot promised)
+            implements Message {
+    }
+
+    /** Phase 1a for every slot from {@code fromSlot} onwards. */
+    record Prepare(long groupId, int from, int to, Ballot ballot, long fromSlot) implements Message {
+    }
+
+    /** Phase 1b: a durable promise, with every vote the acceptor has cast for slots at or after {@code fromSlot}. */
+    record Promise(long groupId, int from, int to, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted)
+            implements Message {
+        public Promise {
+            accepted = List.copyOf(accepted);
+        }
+    }
+
+    /**
+     * Phase 2a for one slot. {@code commitUpTo} is the leader's first unchosen slot: every slot
+     * below it is chosen, and (see {@link Replica}) a follower whose vote for such a slot has this
+     * same ballot knows its vote is the chosen value.
+     */
+    record Accept(long groupId, int from, int to, Ballot ballot, long slot, Value value, long commitUpTo)
+            implements Message {
+    }
+
+    /** Phase 2b: a durable vote for {@code slot} at {@code ballot}. */
+    record Accepted(long groupId, int from, int to, Ballot ballot, long slot) implements Message {
+    }
+
+    /** Leader liveness and commit point; never waits behind a disk sync. */
+    record Heartbeat(long groupId, int from, int to, Ballot ballot, long commitUpTo) implements Message {
+    }
+
+    record HeartbeatReply(long groupId, int from, int to, Ballot ballot, long firstUnchosenSlot)
+            implements Message {
+    }
+
+    /** A refusal of {@code ballot}; {@code promised} is the acceptor's promise at the time. */
+    record Nack(long groupId, int from, int to, Ballot ballot, Ballot promised, NackReason reason)
+            implements Message {
+    }
+
+    /** A lagging replica asks for chosen values in {@code [fromSlot, toSlot)}. */
+    record CatchUpRequest(long groupId, int from, int to, long fromSlot, long toSlot) implements Message {
+    }
+
+    /** Chosen values the sender knows, in slot order. */
+    record CatchUpReply(long groupId, int from, int to, List<ChosenEntry> chosen) implements Message {
+        public CatchUpReply {
+            chosen = List.copyOf(chosen);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.synod.core.protocol;
+
+/**
+ * A proposal the protocol refused without ever putting it in a slot, so it certainly had no
+ * effect and the caller may retry elsewhere.
+ *
+ * @param leaderHint the node believed to lead, or 0 when none is known
+ */
+public record Rejection(Command command, Reason reason, int leaderHint) {
+
+    public enum Reason {
+        /** This replica is not the leader (or stopped being one before the command got a slot). */
+        NOT_LEADER,
+        /** The leader's queue of commands waiting for a slot is full. */
+        OVERLOADED
+    }
+}

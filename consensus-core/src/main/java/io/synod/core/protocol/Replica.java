@@ -1,0 +1,439 @@
+package io.synod.core.protocol;
+
+import io.synod.core.invariant.Invariants;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One replica of one consensus group, as a deterministic state machine. It is stepped with four
+ * inputs — {@link #receive} a message, {@link #tick} of logical time, {@link #persisted} records,
+ * {@link #propose} a command — and each step returns a {@link Ready} of effects as plain data.
+ * It owns no thread, clock, randomness or I/O, which is what lets the simulator replay any run.
+ *
+ * <h2>Learning from a leader</h2>
+ * A leader at ballot {@code b} re-proposes every open slot at {@code b} after phase 1, and learns
+ * a slot only when a phase-2 quorum accepted it at {@code b}. So when it says "every slot below
+ * {@code commitUpTo} is chosen", a follower whose own vote for such a slot carries ballot
+ * {@code b} knows its vote is the chosen value. For any other slot it asks for the chosen value
+ * ({@link Message.CatchUpRequest}) instead of guessing.
+ *
+ * <p>Not thread-safe: one owner thread steps it.
+ */
+public final class Replica {
+
+    public enum Role { FOLLOWER, CANDIDATE, LEADER }
+
+    private final ProtocolConfig config;
+    private final long groupId;
+    private final int self;
+    private final SafetyRules rules;
+    private final Acceptor acceptor;
+    private final Learner learner;
+    private final ElectionTimer election;
+    private Role role = Role.FOLLOWER;
+    private Candidate candidate;
+    private Leader leader;
+    private Ballot highestSeen = Ballot.ZERO;
+    private long now;
+
+    private long writtenSeq;
+    private long durableSeq;
+    private final ArrayDeque<HeldMessage> held = new ArrayDeque<>();
+
+    private long commitHint;
+    private int commitHintFrom;
+    private long catchUpSentTick = Long.MIN_VALUE / 2;
+
+    private record HeldMessage(long seq, Message message) {
+    }
+
+    /** Recovers a replica from its durable state (empty for a new replica). */
+    public Replica(ProtocolConfig config, DurableState recovered, RandomSource random) {
+        this(config, recovered, random, SafetyRules.CORRECT);
+    }
+
+    Replica(ProtocolConfig config, DurableState recovered, RandomSource random, SafetyRules rules) {
+        if (recovered.groupId() != config.groupId()) {
+            throw new IllegalArgumentException("recovered state of group " + recovered.groupId()
+                    + " given to a replica of group " + config.groupId());
+        }
+        this.config = config;
+        this.groupId = config.groupId();
+        this.self = config.nodeId();
+        this.rules = rules;
+        this.acceptor = new Acceptor(config, recovered, rules);
+        this.learner = new Learner(groupId, recovered);
+        this.election = new ElectionTimer(config, random, 0);
+    }
+
+    /** The first step after construction: hands the recovered chosen prefix to the application. */
+    public Ready start() {
+        return step(out -> { });
+    }
+
+    /** One unit of logical time passed. */
+    public Ready tick() {
+        return step(this::onTick);
+    }
+
+    /** A message from another replica of this group (or from an unknown sender, which is ignored). */
+    public Ready receive(Message message) {
+        if (message.groupId() != groupId || message.to() != self) {
+            throw new IllegalArgumentException("message for group " + message.groupId() + " node " + message.to()
+                    + " delivered to group " + groupId + " node " + self + ": " + message);
+        }
+        if (!config.quorum().isMember(message.from())) {
+            return step(out -> { });
+        }
+        return step(out -> handle(message, out));
+    }
+
+    /** Every record of every {@link Ready} up to {@code persistSeq} is durable. */
+    public Ready persisted(long persistSeq) {
+        Invariants.check(persistSeq >= durableSeq && persistSeq <= writtenSeq,
+                "group %d node %d: persisted(%d) outside [%d, %d]: storage acknowledged out of order",
+                groupId, self, persistSeq, durableSeq, writtenSeq);
+        durableSeq = persistSeq;
+        return step(out -> {
+            while (!held.isEmpty() && held.peek().seq() <= durableSeq) {
+                out.send(held.poll().message());
+            }
+        });
+    }
+
+    /** The application asks to replicate {@code command}; only a leader takes it. */
+    public Ready propose(Command command) {
+        return step(out -> {
+            if (role != Role.LEADER) {
+                out.reject(new Rejection(command, Rejection.Reason.NOT_LEADER, election.leaderHint()));
+                return;
+            }
+            Rejection rejection = leader.offer(command);
+            if (rejection != null) {
+                out.reject(rejection);
+            }
+        });
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** The node believed to lead (this one, when leading), or 0 when none is known. */
+    public int leaderHint() {
+        return role == Role.LEADER ? self : election.leaderHint();
+    }
+
+    /** The ballot this replica leads or campaigns with, or null when it follows. */
+    public Ballot ownBallot() {
+        return leader != null ? leader.ballot() : candidate != null ? candidate.ballot() : null;
+    }
+
+    public Ballot promised() {
+        return acceptor.promised();
+    }
+
+    public long firstUnchosenSlot() {
+        return learner.firstUnchosenSlot();
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public ProtocolConfig config() {
+        return config;
+    }
+
+    private Ready step(Consumer<Outbox> input) {
+        Outbox out = new Outbox(self, this::holdUnlessDurable);
+        input.accept(out);
+        do {
+            Message local;
+            while ((local = out.pollLocal()) != null) {
+                handle(local, out);
+            }
+            if (leader != null) {
+                leader.fillPipeline(learner, out, now);
+            }
+        } while (out.hasLocal());
+        learner.deliver(out);
+        if (out.wroteRecords()) {
+            writtenSeq++;
+        }
+        return out.toReady(writtenSeq);
+    }
+
+    private boolean holdUnlessDurable(Message message, boolean thisStepWroteRecords) {
+        long needed = thisStepWroteRecords ? writtenSeq + 1 : writtenSeq;
+        if (needed <= durableSeq) {
+            return false;
+        }
+        held.add(new HeldMessage(needed, message));
+        return true;
+    }
+
+    private void handle(Message message, Outbox out) {
+        observe(message);
+        if (message instanceof Message.Accept m) {
+            onAccept(m, out);
+        } else if (message instanceof Message.Accepted m) {
+            if (leader != null) {
+                leader.onAccepted(m, learner, out, now);
+            }
+        } else if (message instanceof Message.Heartbeat m) {
+            onHeartbeat(m, out);
+        } else if (message instanceof Message.HeartbeatReply m) {
+            if (leader != null) {
+                leader.onHeartbeatReply(m, now);
+            }
+        } else if (message instanceof Message.PreVote m) {
+            onPreVote(m, out);
+        } else if (message instanceof Message.PreVoteReply m) {
+            onPreVoteReply(m, out);
+        } else if (message instanceof Message.Prepare m) {
+            onPrepare(m, out);
+        } else if (message instanceof Message.Promise m) {
+            onPromise(m, out);
+        } else if (message instanceof Message.Nack m) {
+            onNack(m, out);
+        } else if (message instanceof Message.CatchUpRequest m) {
+            out.send(new Message.CatchUpReply(groupId, self, m.from(),
+                    learner.chosenBetween(m.fromSlot(), m.toSlot(), config.catchUpBatchSlots())));
+        } else if (message instanceof Message.CatchUpReply m) {
+            onCatchUpReply(m, out);
+        }
+    }
+
+    private void observe(Message message) {
+        Ballot seen = null;
+        if (message instanceof Message.Prepare m) {
+            seen = m.ballot();
+        } else if (message instanceof Message.Accept m) {
+            seen = m.ballot();
+        } else if (message instanceof Message.Heartbeat m) {
+            seen = m.ballot();
+        } else if (message instanceof Message.Nack m) {
+            seen = m.promised();
+        } else if (message instanceof Message.PreVoteReply m) {
+            seen = m.promised();
+        }
+        if (seen != null) {
+            highestSeen = Ballot.max(highestSeen, seen);
+        }
+    }
+
+    private void onTick(Outbox out) {
+        now++;
+        switch (role) {
+            case FOLLOWER -> {
+                if (election.campaignDue(now)) {
+                    startCampaign(out);
+                }
+            }
+            case CANDIDATE -> candidateTick(out);
+            case LEADER -> {
+                election.heardFromLeader(self, now);
+                if (!leader.tick(learner, out, now)) {
+                    stepDown(out);
+                }
+            }
+        }
+        requestCatchUpIfBehind(out);
+    }
+
+    // ---- election ---------------------------------------------------------------------------
+
+    private void startCampaign(Outbox out) {
+        role = Role.CANDIDATE;
+        election.forgetLeader();
+        candidate = new Candidate(config, rules.nextBallot(acceptor.promised(), highestSeen, self), now);
+        sendToSilentMembers(out);
+        if (candidate.hasPreVoteQuorum()) {
+            beginPrepare(out);
+        }
+    }
+
+    private void candidateTick(Outbox out) {
+        if (candidate.timedOut(now)) {
+            campaignFailed();
+        } else if (candidate.retransmitDue(now)) {
+            sendToSilentMembers(out);
+        }
+    }
+
+    private void sendToSilentMembers(Outbox out) {
+        candidate.sent(now);
+        for (int member : candidate.silentMembers()) {
+            if (candidate.stage() == Candidate.Stage.PRE_VOTE) {
+                out.send(new Message.PreVote(groupId, self, member, candidate.ballot()));
+            } else if (member != self) {
+                // Only once our own promise of this ballot is durable may anyone else see it:
+                // after a crash we then never pick it again.
+                out.sendWhenDurable(new Message.Prepare(groupId, self, member, candidate.ballot(), candidate.fromSlot()));
+            }
+        }
+    }
+
+    private void onPreVote(Message.PreVote preVote, Outbox out) {
+        boolean otherLeaderAlive = election.leaderAlive(now) && leaderHint() != preVote.from();
+        boolean granted = !otherLeaderAlive && preVote.ballot().isAbove(acceptor.promised());
+        out.send(new Message.PreVoteReply(groupId, self, preVote.from(), preVote.ballot(), granted, acceptor.promised()));
+    }
+
+    private void onPreVoteReply(Message.PreVoteReply reply, Outbox out) {
+        if (candidate == null || candidate.stage() != Candidate.Stage.PRE_VOTE
+                || !reply.ballot().equals(candidate.ballot()) || !reply.granted()) {
+            return;
+        }
+        candidate.preVoteGranted(reply.from());
+        if (candidate.hasPreVoteQuorum()) {
+            beginPrepare(out);
+        }
+    }
+
+    private void beginPrepare(Outbox out) {
+        Ballot ballot = rules.nextBallot(acceptor.promised(), highestSeen, self);
+        candidate.beginPrepare(ballot, learner.firstUnchosenSlot(), now);
+        // Promise ourselves first, in this step, so the promise record precedes every prepare sent.
+        acceptor.onPrepare(new Message.Prepare(groupId, self, self, ballot, candidate.fromSlot()), out);
+        sendToSilentMembers(out);
+    }
+
+    private void onPrepare(Message.Prepare prepare, Outbox out) {
+        if (election.leaderAlive(now) && leaderHint() != prepare.from()) {
+            out.send(acceptor.nack(prepare.from(), prepare.ballot(), Message.NackReason.LEADER_ALIVE));
+            return;
+        }
+        acceptor.onPrepare(prepare, out);
+        if (prepare.ballot().equals(acceptor.promised()) && prepare.from() != self) {
+            Ballot own = ownBallot();
+            if (own != null && own.compareTo(prepare.ballot()) < 0) {
+                stepDown(out);
+            }
+            election.postpone(now);
+        }
+    }
+
+    private void onPromise(Message.Promise promise, Outbox out) {
+        if (candidate == null || candidate.stage() != Candidate.Stage.PREPARE
+                || !promise.ballot().equals(candidate.ballot())) {
+            return;
+        }
+        candidate.promised(promise);
+        if (candidate.hasPromiseQuorum()) {
+            becomeLeader(out);
+        }
+    }
+
+    private void becomeLeader(Outbox out) {
+        leader = new Leader(config, candidate.ballot(), candidate.fromSlot(),
+                candidate.valuesToRepropose(learner, rules), now);
+        candidate = null;
+        role = Role.LEADER;
+        election.heardFromLeader(self, now);
+        leader.heartbeat(learner, out, now);
+    }
+
+    private void onNack(Message.Nack nack, Outbox out) {
+        Ballot own = ownBallot();
+        if (own == null || !nack.ballot().equals(own) || !nack.promised().isAbove(own)) {
+            return;
+        }
+        if (role == Role.LEADER) {
+            stepDown(out);
+        } else {
+            campaignFailed();
+        }
+    }
+
+    private void campaignFailed() {
+        candidate = null;
+        role = Role.FOLLOWER;
+        election.campaignFailed(now);
+    }
+
+    private void stepDown(Outbox out) {
+        if (leader != null) {
+            for (Command command : leader.drainPending()) {
+                out.reject(new Rejection(command, Rejection.Reason.NOT_LEADER, 0));
+            }
+            election.forgetLeader();
+        }
+        leader = null;
+        candidate = null;
+        role = Role.FOLLOWER;
+        election.postpone(now);
+    }
+
+    /** Defers to a live leader of a ballot at least our promise. */
+    private void followLeader(Ballot ballot, int leaderId, Outbox out) {
+        if (role != Role.FOLLOWER) {
+            Invariants.check(!ballot.equals(ownBallot()), "group %d node %d: ballot %s used by node %d too",
+                    groupId, self, ballot, leaderId);
+            stepDown(out);
+        }
+        election.heardFromLeader(leaderId, now);
+    }
+
+    // ---- phase 2 and learning ---------------------------------------------------------------
+
+    private void onAccept(Message.Accept accept, Outbox out) {
+        boolean current = accept.ballot().isAtLeast(acceptor.promised());
+        boolean voted = acceptor.onAccept(accept, out);
+        if (voted && current && accept.from() != self) {
+            followLeader(accept.ballot(), accept.from(), out);
+            learnFromLeader(accept.ballot(), accept.commitUpTo(), accept.from(), out);
+        }
+    }
+
+    private void onHeartbeat(Message.Heartbeat heartbeat, Outbox out) {
+        if (!heartbeat.ballot().isAtLeast(acceptor.promised())) {
+            out.send(acceptor.nack(heartbeat.from(), heartbeat.ballot(), Message.NackReason.PROMISED_HIGHER));
+            return;
+        }
+        followLeader(heartbeat.ballot(), heartbeat.from(), out);
+        learnFromLeader(heartbeat.ballot(), heartbeat.commitUpTo(), heartbeat.from(), out);
+        out.send(new Message.HeartbeatReply(groupId, self, heartbeat.from(), heartbeat.ballot(),
+                learner.firstUnchosenSlot()));
+    }
+
+    /** See the class comment: only votes of the leader's own ballot are known to be chosen. */
+    private void learnFromLeader(Ballot ballot, long commitUpTo, int leaderId, Outbox out) {
+        if (commitUpTo >= commitHint) {
+            commitHint = commitUpTo;
+            commitHintFrom = leaderId;
+        }
+        long end = Math.min(commitUpTo, learner.firstUnchosenSlot() + config.pipelineWindow() + config.catchUpBatchSlots());
+        for (long slot = learner.firstUnchosenSlot(); slot < end; slot++) {
+            AcceptedEntry vote = acceptor.vote(slot);
+            if (!learner.isChosen(slot) && vote != null && vote.ballot().equals(ballot)) {
+                learner.learn(slot, vote.value(), out);
+            }
+        }
+        requestCatchUpIfBehind(out);
+    }
+
+    private void onCatchUpReply(Message.CatchUpReply reply, Outbox out) {
+        if (role == Role.LEADER) {
+            return; // a leader learns slots of its ballot only from its own phase-2 quorum
+        }
+        for (ChosenEntry entry : reply.chosen()) {
+            learner.learn(entry.slot(), entry.value(), out);
+        }
+        if (!reply.chosen().isEmpty()) {
+            catchUpSentTick = Long.MIN_VALUE / 2; // progress: ask for the next range right away
+        }
+        requestCatchUpIfBehind(out);
+    }
+
+    private void requestCatchUpIfBehind(Outbox out) {
+        if (role == Role.LEADER || learner.firstUnchosenSlot() >= commitHint || commitHintFrom == self
+                || now - catchUpSentTick < config.retransmitTicks()) {
+            return;
+        }
+        catchUpSentTick = now;
+        out.send(new Message.CatchUpRequest(groupId, self, commitHintFrom, learner.firstUnchosenSlot(), commitHint));
+    }
+}

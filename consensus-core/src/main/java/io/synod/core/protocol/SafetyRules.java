@@ -1,0 +1,34 @@
+package io.synod.core.protocol;
+
+/**
+ * The four decisions that the known Paxos traps are about, gathered in one place so that tests
+ * can break them one at a time and prove the simulator's checkers notice (see the mutation tests).
+ * Production code always uses this class as it is.
+ */
+class SafetyRules {
+
+    static final SafetyRules CORRECT = new SafetyRules();
+
+    /** An acceptor accepts a proposal only at or above its promise. */
+    boolean acceptorAdmits(Ballot proposal, Ballot promised) {
+        return proposal.isAtLeast(promised);
+    }
+
+    /** Promise and Accepted replies leave only after the state they report is durable. */
+    boolean repliesWaitForDurability() {
+        return true;
+    }
+
+    /** A new leader re-proposes, for an open slot, the value of the highest-ballot vote a phase-1 quorum reported. */
+    Value valueToRepropose(AcceptedEntry highestVote) {
+        return highestVote.value();
+    }
+
+    /**
+     * A proposer's next ballot is above its own durable promise (which records every ballot it
+     * ever used, because it promises itself before sending a prepare) and above every ballot seen.
+     */
+    Ballot nextBallot(Ballot durablePromise, Ballot highestSeen, int self) {
+        return Ballot.max(durablePromise, highestSeen).nextFor(self);
+    }
+}

@@ -1,0 +1,71 @@
+package io.synod.core.protocol;
+
+/**
+ * Deliberately broken protocol variants, each reproducing one of the known Paxos traps. The
+ * simulator must catch every one of them; if it does not, its checkers are too weak to trust.
+ */
+public enum Mutation {
+    /** An acceptor that accepts proposals below its promise. */
+    ACCEPTS_LOWER_BALLOT {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                boolean acceptorAdmits(Ballot proposal, Ballot promised) {
+                    return true;
+                }
+            };
+        }
+    },
+    /** An acceptor that sends Promise/Accepted before the state they report is synced. */
+    REPLIES_BEFORE_PERSISTING {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                boolean repliesWaitForDurability() {
+                    return false;
+                }
+            };
+        }
+    },
+    /** A new leader that fills open slots with no-ops instead of re-proposing the highest-ballot vote. */
+    SKIPS_REPROPOSAL {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                Value valueToRepropose(AcceptedEntry highestVote) {
+                    return Value.NOOP;
+                }
+            };
+        }
+    },
+    /**
+     * A proposer that keeps its round counter in memory only and "just outbids the others": it
+     * ignores its own durable promise and ballots carrying its own id, so after a restart it can
+     * issue a ballot it already used, possibly with another value.
+     */
+    REUSES_BALLOT_AFTER_RESTART {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                private long lastRound; // forgotten on restart: a new replica gets new rules
+
+                @Override
+                Ballot nextBallot(Ballot durablePromise, Ballot highestSeen, int self) {
+                    long othersRound = highestSeen.nodeId() == self ? 0 : highestSeen.round();
+                    lastRound = Math.max(lastRound, othersRound) + 1;
+                    return new Ballot(lastRound, self);
+                }
+            };
+        }
+    };
+
+    abstract SafetyRules rules();
+
+    /** Builds a replica with this defect (fresh defect state per replica incarnation). */
+    public Replica create(ProtocolConfig config, DurableState recovered, RandomSource random) {
+        return new Replica(config, recovered, random, rules());
+    }
+}

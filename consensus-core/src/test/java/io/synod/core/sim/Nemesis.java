@@ -1,0 +1,198 @@
+package io.synod.core.sim;
+
+import io.synod.core.protocol.Ballot;
+import io.synod.core.protocol.Replica;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Injects the scenario's faults at random moments of the fault phase, then heals everything:
+ * partitions (symmetric, one-way, isolating the leader), crashes with restart from durable state,
+ * process pauses, and slow disks. Message loss, duplication and reordering are set on the network for the phase.
+ */
+final class Nemesis {
+    private final Simulation sim;
+    private final SimScenario scenario;
+    private final SimRandom random;
+    private final List<Runnable> actions = new ArrayList<>();
+    private int partitionGeneration;
+    private long faultsInjected;
+
+    Nemesis(Simulation sim, SimScenario scenario) {
+        this.sim = sim;
+        this.scenario = scenario;
+        this.random = sim.random.fork();
+        if (scenario.partitions()) {
+            actions.add(this::partition);
+        }
+        if (scenario.oneWayPartitions()) {
+            actions.add(this::oneWay);
+        }
+        if (scenario.leaderIsolation()) {
+            actions.add(this::isolateLeader);
+        }
+        if (scenario.crashes()) {
+            actions.add(this::crash);
+        }
+        if (scenario.slowDisk()) {
+            actions.add(this::slowDisk);
+        }
+        if (scenario.pauses()) {
+            actions.add(this::pause);
+        }
+    }
+
+    long faultsInjected() {
+        return faultsInjected;
+    }
+
+    void start() {
+        sim.network.setFaults(scenario.dropRate(), scenario.duplicateRate(), scenario.longDelayRate());
+        if (!actions.isEmpty()) {
+            scheduleNext();
+        }
+    }
+
+    private void scheduleNext() {
+        sim.loop.after(random.between(100 * SimScenario.MILLI, 1500 * SimScenario.MILLI), () -> {
+            if (sim.loop.nowMicros() >= scenario.faultPhaseMicros()) {
+                return;
+            }
+            faultsInjected++;
+            random.pick(actions).run();
+            scheduleNext();
+        });
+    }
+
+    /** End of the fault phase: every link, disk and server back to health. */
+    void healAll() {
+        partitionGeneration++;
+        sim.network.healAll();
+        sim.network.setFaults(0, 0, 0);
+        for (SimNode node : sim.nodes) {
+            node.disk().setSlow(false);
+            node.resume();
+            if (!node.isUp()) {
+                node.start();
+            }
+        }
+        sim.trace("nemesis: heal all");
+    }
+
+    private long faultDuration() {
+        return random.between(200 * SimScenario.MILLI, 3 * SimScenario.SECOND);
+    }
+
+    private void partition() {
+        int n = sim.nodes.size();
+        List<Integer> sideA = new ArrayList<>();
+        for (int node = 1; node <= n; node++) {
+            if (random.chance(0.5)) {
+                sideA.add(node);
+            }
+        }
+        if (sideA.isEmpty() || sideA.size() == n) {
+            sideA = List.of(1 + random.nextInt(n));
+        }
+        int generation = newPartition();
+        for (int a : sideA) {
+            for (int b = 1; b <= n; b++) {
+                if (!sideA.contains(b)) {
+                    sim.network.cut(a, b);
+                    sim.network.cut(b, a);
+                }
+            }
+        }
+        sim.trace("nemesis: partition %s | rest", sideA);
+        healLater(generation);
+    }
+
+    private void oneWay() {
+        int n = sim.nodes.size();
+        int generation = newPartition();
+        int links = 1 + random.nextInt(3);
+        StringBuilder cut = new StringBuilder();
+        for (int i = 0; i < links; i++) {
+            int from = 1 + random.nextInt(n);
+            int to = 1 + random.nextInt(n);
+            if (from != to) {
+                sim.network.cut(from, to);
+                cut.append(' ').append(from).append("->").append(to);
+            }
+        }
+        sim.trace("nemesis: one-way cut%s", cut);
+        healLater(generation);
+    }
+
+    private void isolateLeader() {
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return;
+        }
+        int generation = newPartition();
+        sim.network.isolate(leader.id);
+        sim.trace("nemesis: isolate leader %d", leader.id);
+        healLater(generation);
+    }
+
+    private void crash() {
+        SimNode victim = random.chance(0.5) && currentLeader() != null
+                ? currentLeader()
+                : sim.nodes.get(random.nextInt(sim.nodes.size()));
+        if (!victim.isUp()) {
+            return;
+        }
+        victim.crash();
+        sim.loop.after(random.between(50 * SimScenario.MILLI, 3 * SimScenario.SECOND), () -> {
+            if (!victim.isUp()) {
+                victim.start();
+            }
+        });
+    }
+
+    private void slowDisk() {
+        SimNode node = sim.nodes.get(random.nextInt(sim.nodes.size()));
+        node.disk().setSlow(true);
+        sim.trace("nemesis: slow disk on node %d", node.id);
+        sim.loop.after(faultDuration(), () -> node.disk().setSlow(false));
+    }
+
+    /** A stop-the-world pause (GC, SIGSTOP, VM migration), most often of the leader. */
+    private void pause() {
+        SimNode victim = random.chance(0.6) && currentLeader() != null
+                ? currentLeader()
+                : sim.nodes.get(random.nextInt(sim.nodes.size()));
+        victim.pause(random.between(100 * SimScenario.MILLI, 3 * SimScenario.SECOND));
+    }
+
+    private int newPartition() {
+        sim.network.healAll();
+        return ++partitionGeneration;
+    }
+
+    private void healLater(int generation) {
+        sim.loop.after(faultDuration(), () -> {
+            if (generation == partitionGeneration) {
+                sim.network.healAll();
+                sim.trace("nemesis: partition healed");
+            }
+        });
+    }
+
+    /** The live replica leading with the highest ballot, or null. */
+    SimNode currentLeader() {
+        SimNode best = null;
+        Ballot bestBallot = null;
+        for (SimNode node : sim.nodes) {
+            if (node.isUp() && node.replica().role() == Replica.Role.LEADER) {
+                Ballot ballot = node.replica().ownBallot();
+                if (bestBallot == null || ballot.isAbove(bestBallot)) {
+                    best = node;
+                    bestBallot = ballot;
+                }
+            }
+        }
+        return best;
+    }
+}

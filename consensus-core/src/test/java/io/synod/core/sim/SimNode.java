@@ -1,0 +1,221 @@
+package io.synod.core.sim;
+
+import io.synod.core.invariant.InvariantViolation;
+import io.synod.core.protocol.ChosenEntry;
+import io.synod.core.protocol.Command;
+import io.synod.core.protocol.DurableState;
+import io.synod.core.protocol.Message;
+import io.synod.core.protocol.ProtocolConfig;
+import io.synod.core.protocol.Ready;
+import io.synod.core.protocol.Rejection;
+import io.synod.core.protocol.Replica;
+import io.synod.core.protocol.Value;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One simulated server: a replica, its disk, its copy of the state machine, and the clients
+ * waiting on commands it accepted. It plays the part the real runtime will: carries out each
+ * {@link Ready}, applies committed commands and answers clients. A crash loses everything but the
+ * synced part of the disk.
+ */
+final class SimNode {
+    final int id;
+    private final ProtocolConfig config;
+    private final Simulation sim;
+    private final SimDisk disk;
+    private final long tickMicros;
+    private Replica replica;
+    private ListAppendMachine machine;
+    private final Map<Long, SimClient> waiting = new HashMap<>();
+    private int incarnation;
+    private Replica.Role lastRole = Replica.Role.FOLLOWER;
+    private int restarts;
+    private boolean paused;
+    private final List<Runnable> deferred = new ArrayList<>();
+
+    SimNode(int id, ProtocolConfig config, Simulation sim, long tickMicros) {
+        this.id = id;
+        this.config = config;
+        this.sim = sim;
+        this.tickMicros = tickMicros;
+        this.disk = new SimDisk(id, sim.loop, sim.random.fork(), sim.checker::onDurable);
+        // The disk keeps syncing while the process is paused; the process hears of it on resume.
+        this.disk.onPersisted(seq -> whenRunning(() -> step(() -> replica.persisted(seq))));
+    }
+
+    boolean isUp() {
+        return replica != null;
+    }
+
+    Replica replica() {
+        return replica;
+    }
+
+    SimDisk disk() {
+        return disk;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    /** Starts (or restarts) from durable state only. */
+    void start() {
+        incarnation++;
+        if (incarnation > 1) {
+            restarts++;
+        }
+        DurableState recovered = DurableState.replay(config.groupId(), disk.durableRecords());
+        replica = sim.factory.create(config, recovered, sim.random.fork());
+        machine = new ListAppendMachine();
+        lastRole = Replica.Role.FOLLOWER;
+        sim.checker.onRestart(id);
+        sim.trace("node %d starts (incarnation %d, %d durable records)", id, incarnation, disk.durableRecords().size());
+        step(replica::start);
+        scheduleTick(incarnation, sim.random.between(0, tickMicros));
+    }
+
+    void crash() {
+        if (replica == null) {
+            return;
+        }
+        sim.trace("node %d crashes (%s)", id, replica.role());
+        replica = null;
+        paused = false;
+        deferred.clear();
+        disk.crash();
+        waiting.clear();
+    }
+
+    void receive(Message message) {
+        whenRunning(() -> step(() -> replica.receive(message)));
+    }
+
+    void onClientRequest(SimClient client, Command command) {
+        // A down server never answers; the client times out.
+        whenRunning(() -> {
+            waiting.put(command.id(), client);
+            step(() -> replica.propose(command));
+        });
+    }
+
+    /**
+     * Stops the process for {@code durationMicros}: inputs queue up and its clock stands still, so
+     * on resume it acts on stale beliefs (the classic way two leaders come to act at once).
+     */
+    void pause(long durationMicros) {
+        if (replica == null || paused) {
+            return;
+        }
+        paused = true;
+        int pausedIncarnation = incarnation;
+        sim.trace("node %d pauses for %d ms (%s)", id, durationMicros / 1000, replica.role());
+        sim.loop.after(durationMicros, () -> {
+            if (incarnation == pausedIncarnation) {
+                resume();
+            }
+        });
+    }
+
+    void resume() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        sim.trace("node %d resumes with %d queued inputs", id, deferred.size());
+        // The timer fires somewhere among the queued inputs: the runtime's threads race on resume.
+        List<Runnable> backlog = new ArrayList<>(deferred);
+        deferred.clear();
+        backlog.add(sim.random.nextInt(backlog.size() + 1), () -> step(replica::tick));
+        for (Runnable input : backlog) {
+            whenRunning(input);
+        }
+    }
+
+    private void whenRunning(Runnable input) {
+        if (replica == null) {
+            return;
+        }
+        if (paused) {
+            deferred.add(input);
+        } else {
+            input.run();
+        }
+    }
+
+    private void scheduleTick(int forIncarnation, long delayMicros) {
+        sim.loop.after(delayMicros, () -> {
+            if (forIncarnation == incarnation && replica != null) {
+                if (!paused) {
+                    step(replica::tick);
+                }
+                scheduleTick(forIncarnation, tickMicros);
+            }
+        });
+    }
+
+    private void step(Supplier<Ready> input) {
+        if (replica == null || sim.checker.failed()) {
+            return;
+        }
+        Ready ready;
+        try {
+            ready = input.get();
+        } catch (InvariantViolation e) {
+            sim.checker.violation("node %d: invariant violated: %s", id, e.getMessage());
+            return;
+        }
+        carryOut(ready);
+        Replica.Role role = replica.role();
+        if (role != lastRole) {
+            sim.trace("node %d: %s -> %s (ballot %s, promised %s)", id, lastRole, role, replica.ownBallot(), replica.promised());
+            if (role == Replica.Role.LEADER) {
+                sim.leaderElections++;
+            }
+            lastRole = role;
+        }
+    }
+
+    private void carryOut(Ready ready) {
+        if (!ready.records().isEmpty()) {
+            disk.write(ready.persistSeq(), ready.records());
+        }
+        for (Message message : ready.messages()) {
+            sim.checker.onSent(id, incarnation, message);
+            sim.network.send(message);
+        }
+        for (ChosenEntry entry : ready.committed()) {
+            apply(entry);
+        }
+        for (Rejection rejection : ready.rejections()) {
+            SimClient client = waiting.remove(rejection.command().id());
+            if (client != null) {
+                sim.toClient(() -> client.onRejected(rejection.command().id(), rejection.leaderHint()));
+            }
+        }
+    }
+
+    private void apply(ChosenEntry entry) {
+        sim.checker.onApplied(id, entry.slot(), entry.value());
+        if (!(entry.value() instanceof Value.Batch batch)) {
+            return;
+        }
+        for (Command command : batch.commands()) {
+            String result = machine.apply(command.payload());
+            SimClient client = waiting.remove(command.id());
+            if (client != null) {
+                sim.toClient(() -> client.onResult(command.id(), result));
+            }
+        }
+    }
+
+    /** Records persisted so far, for the end-of-run statistics. */
+    int durableRecordCount() {
+        return disk.durableRecords().size();
+    }
+}

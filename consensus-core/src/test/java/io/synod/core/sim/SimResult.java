@@ -1,0 +1,46 @@
+package io.synod.core.sim;
+
+import java.util.List;
+
+/** What one simulated run did and found. */
+public record SimResult(
+        SimScenario scenario,
+        List<String> violations,
+        long simulatedMicros,
+        long events,
+        long messagesSent,
+        long messagesDropped,
+        long operationsAcknowledged,
+        long chosenSlots,
+        long appliedEntries,
+        long faultsInjected,
+        long restarts,
+        long leaderElections) {
+
+    SimResult(Simulation sim) {
+        this(sim.scenario, List.copyOf(sim.checker.violations()), sim.loop.nowMicros(), sim.loop.executed(),
+                sim.network.sent(), sim.network.dropped(),
+                sim.clients.stream().mapToLong(SimClient::completed).sum(),
+                sim.checker.chosenSlots(), sim.checker.appliedEntries(), sim.nemesis.faultsInjected(),
+                sim.nodes.stream().mapToLong(SimNode::restarts).sum(), sim.leaderElections);
+    }
+
+    public boolean passed() {
+        return violations.isEmpty();
+    }
+
+    /** The one command that replays this run. */
+    public String replayCommand(String mutation) {
+        return "mvn -B -pl consensus-core test -Dtest=" + (mutation == null ? "SimulationTest" : "MutationTest")
+                + " -Dsynod.sim.seed=" + scenario.seed() + (mutation == null ? "" : " -Dsynod.sim.mutation=" + mutation);
+    }
+
+    @Override
+    public String toString() {
+        return scenario + (passed() ? " passed" : " FAILED: " + violations.get(0))
+                + String.format(" [%.1f s simulated, %d ops acked, %d slots chosen, %d msgs (%d dropped), %d faults,"
+                                + " %d restarts, %d elections]",
+                        simulatedMicros / 1e6, operationsAcknowledged, chosenSlots, messagesSent, messagesDropped,
+                        faultsInjected, restarts, leaderElections);
+    }
+}

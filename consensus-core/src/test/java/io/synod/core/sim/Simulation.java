@@ -1,0 +1,153 @@
+package io.synod.core.sim;
+
+import io.synod.core.protocol.ProtocolConfig;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One deterministic run: N replicas, clients, a network and disks, all in one thread and driven by
+ * one seed. Phases: faults for {@code faultPhaseMicros} while clients work; then everything heals,
+ * clients stop starting operations and every outstanding one must complete within
+ * {@code healBoundMicros}; then the replicas must converge. The {@link SafetyChecker} watches
+ * throughout; a run stops at the first violation.
+ *
+ * <p>Replay any run with {@code -Dsynod.sim.seed=<seed>} (see {@link SimulationTest}).
+ */
+public final class Simulation {
+    static final long GROUP_ID = 7;
+    static final long TICK_MICROS = 10 * SimScenario.MILLI;
+    private static final int TRACE_LINES = 400;
+
+    final SimScenario scenario;
+    final ReplicaFactory factory;
+    final EventLoop loop = new EventLoop();
+    final SimRandom random;
+    final SimNetwork network;
+    final SafetyChecker checker;
+    final List<SimNode> nodes = new ArrayList<>();
+    final List<SimClient> clients = new ArrayList<>();
+    final Nemesis nemesis;
+    long leaderElections;
+    private final boolean printTrace;
+    private final ArrayDeque<String> trace = new ArrayDeque<>();
+
+    Simulation(SimScenario scenario, ReplicaFactory factory, boolean printTrace) {
+        this.scenario = scenario;
+        this.factory = factory;
+        this.printTrace = printTrace;
+        this.random = new SimRandom(scenario.seed());
+        this.network = new SimNetwork(loop, random.fork(), scenario.replicas());
+        ProtocolConfig base = protocolConfig(scenario, 1);
+        this.checker = new SafetyChecker(GROUP_ID, base.quorum());
+        for (int id = 1; id <= scenario.replicas(); id++) {
+            double skew = scenario.clockSkew() ? (random.nextDouble() - 0.5) * 0.4 : 0.0;
+            long tick = Math.round(TICK_MICROS * (1 + skew));
+            nodes.add(new SimNode(id, protocolConfig(scenario, id), this, tick));
+        }
+        network.onDeliver(message -> nodes.get(message.to() - 1).receive(message));
+        for (int id = 1; id <= scenario.clients(); id++) {
+            clients.add(new SimClient(id, this, SimScenario.SECOND));
+        }
+        this.nemesis = new Nemesis(this, scenario);
+    }
+
+    /** Runs the scenario with the correct protocol. */
+    public static SimResult run(long seed) {
+        return run(SimScenario.fromSeed(seed), ReplicaFactory.CORRECT, false);
+    }
+
+    static SimResult run(SimScenario scenario, ReplicaFactory factory, boolean printTrace) {
+        return new Simulation(scenario, factory, printTrace).run();
+    }
+
+    static ProtocolConfig protocolConfig(SimScenario scenario, int nodeId) {
+        Set<Integer> members = new TreeSet<>();
+        for (int id = 1; id <= scenario.replicas(); id++) {
+            members.add(id);
+        }
+        return ProtocolConfig.builder()
+                .groupId(GROUP_ID).nodeId(nodeId).members(members)
+                .quorumSizes(scenario.phase1Quorum(), scenario.phase2Quorum())
+                .pipelineWindow(8).maxBatchCommands(4).maxBatchBytes(256)
+                .heartbeatIntervalTicks(3).electionTimeoutTicks(15).maxElectionBackoffTicks(120)
+                .retransmitTicks(5).catchUpBatchSlots(16)
+                .build();
+    }
+
+    private SimResult run() {
+        for (SimNode node : nodes) {
+            node.start();
+        }
+        for (SimClient client : clients) {
+            loop.after(random.between(0, 50 * SimScenario.MILLI), client::issueNext);
+        }
+        nemesis.start();
+
+        loop.runUntil(scenario.faultPhaseMicros(), checker::failed);
+        if (!checker.failed()) {
+            nemesis.healAll();
+            clients.forEach(SimClient::stopIssuing);
+            long healedAt = loop.nowMicros();
+            loop.runUntil(healedAt + scenario.healBoundMicros(), () -> checker.failed() || allClientsIdle());
+            if (!checker.failed() && !allClientsIdle()) {
+                checker.violation("liveness: %d client operation(s) still outstanding %d ms after every fault healed",
+                        clients.stream().filter(c -> !c.idle()).count(), scenario.healBoundMicros() / 1000);
+            }
+        }
+        if (!checker.failed()) {
+            loop.runUntil(loop.nowMicros() + 3 * SimScenario.SECOND, checker::failed);
+            checkConverged();
+        }
+        if (!checker.failed()) {
+            checker.checkAcknowledgedResults();
+        }
+        if (checker.failed() && printTrace) {
+            trace.forEach(System.out::println);
+        }
+        return new SimResult(this);
+    }
+
+    private boolean allClientsIdle() {
+        for (SimClient client : clients) {
+            if (!client.idle()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkConverged() {
+        long highest = 0;
+        for (SimNode node : nodes) {
+            highest = Math.max(highest, node.replica().firstUnchosenSlot());
+        }
+        for (SimNode node : nodes) {
+            if (node.replica().firstUnchosenSlot() != highest) {
+                checker.violation("liveness: node %d knows slots below %d chosen, others below %d, 3 s after the run",
+                        node.id, node.replica().firstUnchosenSlot(), highest);
+            }
+        }
+    }
+
+    void toServer(Runnable request) {
+        loop.after(random.between(100, 2 * SimScenario.MILLI), request);
+    }
+
+    void toClient(Runnable response) {
+        loop.after(random.between(100, 2 * SimScenario.MILLI), response);
+    }
+
+    void trace(String format, Object... args) {
+        if (!printTrace) {
+            return;
+        }
+        trace.add(String.format("%9.3f ms  ", loop.nowMicros() / 1000.0) + String.format(format, args));
+        if (trace.size() > TRACE_LINES) {
+            trace.poll();
+        }
+    }
+}
