@@ -3,7 +3,9 @@ package io.synod.core.protocol;
 import io.synod.core.invariant.Invariants;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -120,20 +122,26 @@ final class Candidate {
         return values;
     }
 
+    private record SlotBallot(long slot, Ballot ballot) {
+    }
+
     private TreeMap<Long, AcceptedEntry> highestVotes() {
         TreeMap<Long, AcceptedEntry> highest = new TreeMap<>();
+        Map<SlotBallot, Value> valueAtSlotAndBallot = new HashMap<>();
         for (Message.Promise promise : promises.values()) {
             for (AcceptedEntry vote : promise.accepted()) {
                 if (vote.slot() < fromSlot) {
                     continue;
                 }
+                // Every reported (slot, ballot) must carry one value, not only the highest one:
+                // a disagreement anywhere is evidence of a reused ballot or of broken storage.
+                Value earlier = valueAtSlotAndBallot.putIfAbsent(new SlotBallot(vote.slot(), vote.ballot()), vote.value());
+                Invariants.check(earlier == null || earlier.equals(vote.value()),
+                        "group %d slot %d: ballot %s carried two values: %s and %s",
+                        config.groupId(), vote.slot(), vote.ballot(), earlier, vote.value());
                 AcceptedEntry current = highest.get(vote.slot());
                 if (current == null || vote.ballot().isAbove(current.ballot())) {
                     highest.put(vote.slot(), vote);
-                } else if (vote.ballot().equals(current.ballot())) {
-                    Invariants.check(vote.value().equals(current.value()),
-                            "group %d slot %d: ballot %s carried two values: %s and %s",
-                            config.groupId(), vote.slot(), vote.ballot(), current.value(), vote.value());
                 }
             }
         }

@@ -22,6 +22,11 @@ public final class ProtocolConfig {
     private final int leaderQuorumTimeoutTicks;
     private final int retransmitTicks;
     private final int catchUpBatchSlots;
+    /** Quorum sizes as set (0, 0 = majority of whatever the members are). */
+    private final int phase1SizeSetting;
+    private final int phase2SizeSetting;
+    /** As set (0 = follow the election timeout). */
+    private final int leaderQuorumTimeoutTicksSetting;
 
     private ProtocolConfig(Builder b, Quorum quorum) {
         this.groupId = b.groupId;
@@ -37,22 +42,29 @@ public final class ProtocolConfig {
         this.leaderQuorumTimeoutTicks = b.leaderQuorumTimeoutTicks == 0 ? b.electionTimeoutTicks : b.leaderQuorumTimeoutTicks;
         this.retransmitTicks = b.retransmitTicks;
         this.catchUpBatchSlots = b.catchUpBatchSlots;
+        this.phase1SizeSetting = b.phase1Size;
+        this.phase2SizeSetting = b.phase2Size;
+        this.leaderQuorumTimeoutTicksSetting = b.leaderQuorumTimeoutTicks;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these settings, for deriving a variant (e.g. another node id of the same group). */
+    /**
+     * A builder holding these settings as they were set, for deriving a variant (e.g. another node
+     * id of the same group). Settings left to their derived defaults (majority quorums, the leader
+     * quorum timeout following the election timeout) keep following them in the variant.
+     */
     public Builder toBuilder() {
-        Builder b = new Builder()
+        return new Builder()
                 .groupId(groupId).nodeId(nodeId).members(new TreeSet<>(quorum.members()))
+                .quorumSizes(phase1SizeSetting, phase2SizeSetting)
                 .pipelineWindow(pipelineWindow).maxBatchCommands(maxBatchCommands).maxBatchBytes(maxBatchBytes)
                 .maxPendingCommands(maxPendingCommands).heartbeatIntervalTicks(heartbeatIntervalTicks)
                 .electionTimeoutTicks(electionTimeoutTicks).maxElectionBackoffTicks(maxElectionBackoffTicks)
-                .leaderQuorumTimeoutTicks(leaderQuorumTimeoutTicks).retransmitTicks(retransmitTicks)
+                .leaderQuorumTimeoutTicks(leaderQuorumTimeoutTicksSetting).retransmitTicks(retransmitTicks)
                 .catchUpBatchSlots(catchUpBatchSlots);
-        return b.quorumSizes(quorum.phase1Size(), quorum.phase2Size());
     }
 
     /** The consensus group this replica belongs to; every message and record carries it. */
@@ -153,7 +165,7 @@ public final class ProtocolConfig {
             return this;
         }
 
-        /** Flexible Paxos quorum sizes; by default both are a majority of the members. */
+        /** Flexible Paxos quorum sizes; by default (0, 0) both are a majority of the members. */
         public Builder quorumSizes(int phase1Size, int phase2Size) {
             this.phase1Size = phase1Size;
             this.phase2Size = phase2Size;

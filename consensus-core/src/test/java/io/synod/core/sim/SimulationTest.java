@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -45,6 +47,17 @@ class SimulationTest {
         System.out.println(stats.summary(seeds, (System.nanoTime() - started) / 1_000_000));
         assertTrue(failures.isEmpty(), () -> failures.size() + " of " + seeds + " seeds failed; first: "
                 + failures.get(0) + "\n  replay: " + failures.get(0).replayCommand(null));
+    }
+
+    @Test
+    void aSeedReplaysExactly() {
+        for (long seed : new long[] {3, 17, 101}) {
+            SimResult first = Simulation.run(seed);
+            SimResult again = Simulation.run(seed);
+            assertEquals(first, again, "seed " + seed + " must replay event for event");
+            assertTrue(first.events() > 10_000, "a run does real work: " + first);
+        }
+        assertNotEquals(Simulation.run(3).events(), Simulation.run(4).events(), "neighbouring seeds are different runs");
     }
 
     /** Totals over all seeds, printed so that a CI log shows what was actually exercised. */
