@@ -2,7 +2,8 @@ package io.synod.core.protocol;
 
 import io.synod.core.invariant.Invariants;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -36,17 +37,11 @@ public final class Replica {
     private Leader leader;
     private Ballot highestSeen = Ballot.ZERO;
     private long now;
-
-    private long writtenSeq;
-    private long durableSeq;
-    private final ArrayDeque<HeldMessage> held = new ArrayDeque<>();
+    private final HeldReplies heldReplies;
 
     private long commitHint;
     private int commitHintFrom;
     private long catchUpSentTick = Long.MIN_VALUE / 2;
-
-    private record HeldMessage(long seq, Message message) {
-    }
 
     /** Recovers a replica from its durable state (empty for a new replica). */
     public Replica(ProtocolConfig config, DurableState recovered, RandomSource random) {
@@ -65,6 +60,7 @@ public final class Replica {
         this.acceptor = new Acceptor(config, recovered, rules);
         this.learner = new Learner(groupId, recovered);
         this.election = new ElectionTimer(config, random, 0);
+        this.heldReplies = new HeldReplies(groupId, self);
     }
 
     /** The first step after construction: hands the recovered chosen prefix to the application. */
@@ -91,15 +87,9 @@ public final class Replica {
 
     /** Every record of every {@link Ready} up to {@code persistSeq} is durable. */
     public Ready persisted(long persistSeq) {
-        Invariants.check(persistSeq >= durableSeq && persistSeq <= writtenSeq,
-                "group %d node %d: persisted(%d) outside [%d, %d]: storage acknowledged out of order",
-                groupId, self, persistSeq, durableSeq, writtenSeq);
-        durableSeq = persistSeq;
-        return step(out -> {
-            while (!held.isEmpty() && held.peek().seq() <= durableSeq) {
-                out.send(held.poll().message());
-            }
-        });
+        List<Message> released = new ArrayList<>();
+        heldReplies.persisted(persistSeq, released);
+        return step(out -> released.forEach(out::send));
     }
 
     /** The application asks to replicate {@code command}; only a leader takes it. */
@@ -147,7 +137,7 @@ public final class Replica {
     }
 
     private Ready step(Consumer<Outbox> input) {
-        Outbox out = new Outbox(self, this::holdUnlessDurable);
+        Outbox out = new Outbox(self, heldReplies);
         input.accept(out);
         do {
             Message local;
@@ -159,19 +149,7 @@ public final class Replica {
             }
         } while (out.hasLocal());
         learner.deliver(out);
-        if (out.wroteRecords()) {
-            writtenSeq++;
-        }
-        return out.toReady(writtenSeq);
-    }
-
-    private boolean holdUnlessDurable(Message message, boolean thisStepWroteRecords) {
-        long needed = thisStepWroteRecords ? writtenSeq + 1 : writtenSeq;
-        if (needed <= durableSeq) {
-            return false;
-        }
-        held.add(new HeldMessage(needed, message));
-        return true;
+        return out.toReady(heldReplies.endStep(out.wroteRecords()));
     }
 
     private void handle(Message message, Outbox out) {
