@@ -1,0 +1,60 @@
+package io.synod.core.storage;
+
+import io.synod.core.protocol.DurableState;
+import io.synod.core.protocol.JournalRecord;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The durable state of many consensus groups: each group's acceptor journal (promise and votes),
+ * the values it learned were chosen, and its latest snapshot. One instance serves every group of a
+ * node; implementations share one sync among the writes of many groups (group commit).
+ *
+ * <p><b>Durability contract.</b> A future returned by {@link #append} completes normally only
+ * after its records are durable — they will be returned by {@link #recover} after any crash —
+ * and, for the same group, no earlier than the futures of earlier appends. If a write or sync
+ * fails, the future fails with {@link StorageException.WriteFailed} and none of its records count
+ * as durable: the caller must treat them as lost (as if the process had crashed before the sync)
+ * and must not report them to anyone. An implementation may reject new appends while it is
+ * failing and accept them again once the fault clears.
+ *
+ * <p>Thread-safe. {@link #close()} completes or fails every pending future; afterwards every call
+ * fails with {@link StorageException.Closed}.
+ */
+public interface Storage extends AutoCloseable {
+
+    /**
+     * Everything durable for {@code groupId}, in a form the protocol recovers from. A group that
+     * was never written recovers empty. Votes and chosen values below the last truncation are
+     * gone; the snapshot covers them.
+     *
+     * @throws StorageException.Corrupt when a stored record fails its checksum; the message names
+     *                                  the group and slot, and the replica must not start on it
+     */
+    DurableState recover(long groupId);
+
+    /** Appends {@code records} of one group, in order; see the class comment for when the future completes. */
+    CompletableFuture<Void> append(long groupId, List<JournalRecord> records);
+
+    /**
+     * Deletes the group's votes and chosen values for slots below {@code beforeSlot} (after a
+     * snapshot covers them). Completes when the deletion is durable; recovery never returns a
+     * partially truncated prefix.
+     */
+    CompletableFuture<Void> truncatePrefix(long groupId, long beforeSlot);
+
+    /** Starts writing a snapshot described by {@code metadata}; see {@link SnapshotWriter}. */
+    SnapshotWriter beginSnapshot(SnapshotMetadata metadata);
+
+    /** The group's latest committed snapshot, if any. */
+    Optional<SnapshotReader> openSnapshot(long groupId);
+
+    /** Groups that have any durable state. */
+    Set<Long> groups();
+
+    @Override
+    void close();
+}
