@@ -1,5 +1,7 @@
 package io.synod.core.sim;
 
+import io.synod.core.codec.CodecException;
+import io.synod.core.codec.JournalCodec;
 import io.synod.core.protocol.JournalRecord;
 
 import java.util.ArrayList;
@@ -8,8 +10,10 @@ import java.util.function.LongConsumer;
 
 /**
  * One replica's disk. Writes queue up while a sync is in progress and are synced together (group
- * commit); a crash loses every write whose sync had not completed. Slow-disk faults stretch the
- * sync latency.
+ * commit). A crash loses every write whose sync had not completed — or, in torn-write mode, keeps
+ * an arbitrary prefix of them (the OS may have flushed some pages; those records are durable though
+ * the replica was never told) and leaves the next one torn: a journal frame cut short, which
+ * recovery must detect by its checksum and drop. Slow-disk faults stretch the sync latency.
  */
 final class SimDisk {
     interface DurabilityObserver {
@@ -22,6 +26,12 @@ final class SimDisk {
     private final DurabilityObserver observer;
     private final List<JournalRecord> durable = new ArrayList<>();
     private final List<JournalRecord> pending = new ArrayList<>();
+    private final List<JournalRecord> syncingBatch = new ArrayList<>();
+    private final boolean tornWrites;
+    /** The bytes of a record torn by a crash, at the end of the log until recovery drops it. */
+    private byte[] tornTail;
+    private long tornTailsDropped;
+    private long unacknowledgedButDurable;
     private long pendingMaxSeq;
     private boolean syncing;
     private boolean slow;
@@ -29,8 +39,9 @@ final class SimDisk {
     private LongConsumer onPersisted = seq -> { };
     private long syncs;
 
-    SimDisk(int node, EventLoop loop, SimRandom random, DurabilityObserver observer) {
+    SimDisk(int node, EventLoop loop, SimRandom random, DurabilityObserver observer, boolean tornWrites) {
         this.node = node;
+        this.tornWrites = tornWrites;
         this.loop = loop;
         this.random = random;
         this.observer = observer;
@@ -47,8 +58,23 @@ final class SimDisk {
         startSyncIfIdle();
     }
 
-    /** Everything not yet synced is lost; a sync in progress never completes. */
+    /** Unsynced writes are lost (or, in torn-write mode, a prefix survives); a sync in progress never completes. */
     void crash() {
+        if (tornWrites) {
+            List<JournalRecord> unsynced = new ArrayList<>(syncingBatch);
+            unsynced.addAll(pending);
+            int survivors = random.nextInt(unsynced.size() + 1);
+            for (JournalRecord record : unsynced.subList(0, survivors)) {
+                durable.add(record);
+                observer.onDurable(node, record);
+                unacknowledgedButDurable++;
+            }
+            if (survivors < unsynced.size() && random.chance(0.5)) {
+                byte[] frame = JournalCodec.encode(unsynced.get(survivors));
+                tornTail = java.util.Arrays.copyOf(frame, 1 + random.nextInt(frame.length - 1));
+            }
+        }
+        syncingBatch.clear();
         pending.clear();
         pendingMaxSeq = 0;
         syncing = false;
@@ -59,8 +85,30 @@ final class SimDisk {
         this.slow = slow;
     }
 
-    List<JournalRecord> durableRecords() {
+    /**
+     * What a restarting replica reads back. A torn last frame must fail its checksum (it is then
+     * dropped, as a write-ahead log truncates a torn tail); one that decoded would be a codec bug.
+     */
+    List<JournalRecord> recover() {
+        if (tornTail != null) {
+            try {
+                JournalRecord misread = JournalCodec.decode(tornTail);
+                throw new IllegalStateException("node " + node + ": a torn journal frame of " + tornTail.length
+                        + " bytes decoded as " + misread);
+            } catch (CodecException expected) {
+                tornTail = null;
+                tornTailsDropped++;
+            }
+        }
         return durable;
+    }
+
+    long tornTailsDropped() {
+        return tornTailsDropped;
+    }
+
+    long unacknowledgedButDurable() {
+        return unacknowledgedButDurable;
     }
 
     long syncs() {
@@ -72,6 +120,7 @@ final class SimDisk {
             return;
         }
         syncing = true;
+        syncingBatch.addAll(pending);
         List<JournalRecord> batch = new ArrayList<>(pending);
         long batchSeq = pendingMaxSeq;
         pending.clear();
@@ -84,6 +133,7 @@ final class SimDisk {
                 return; // crashed while syncing: the batch never reached the platter
             }
             syncs++;
+            syncingBatch.clear();
             for (JournalRecord record : batch) {
                 durable.add(record);
                 observer.onDurable(node, record);

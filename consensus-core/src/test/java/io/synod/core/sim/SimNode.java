@@ -43,7 +43,7 @@ final class SimNode {
         this.config = config;
         this.sim = sim;
         this.tickMicros = tickMicros;
-        this.disk = new SimDisk(id, sim.loop, sim.random.fork(), sim.checker::onDurable);
+        this.disk = new SimDisk(id, sim.loop, sim.random.fork(), sim.checker::onDurable, sim.scenario.tornWrites());
         // The disk keeps syncing while the process is paused; the process hears of it on resume.
         this.disk.onPersisted(seq -> whenRunning(() -> step(() -> replica.persisted(seq))));
     }
@@ -70,12 +70,18 @@ final class SimNode {
         if (incarnation > 1) {
             restarts++;
         }
-        DurableState recovered = DurableState.replay(config.groupId(), disk.durableRecords());
+        DurableState recovered;
+        try {
+            recovered = DurableState.replay(config.groupId(), disk.recover());
+        } catch (IllegalStateException e) {
+            sim.checker.violation("%s", e.getMessage());
+            return;
+        }
         replica = sim.factory.create(config, recovered, sim.random.fork());
         machine = new ListAppendMachine();
         lastRole = Replica.Role.FOLLOWER;
         sim.checker.onRestart(id);
-        sim.trace("node %d starts (incarnation %d, %d durable records)", id, incarnation, disk.durableRecords().size());
+        sim.trace("node %d starts (incarnation %d, %d durable records)", id, incarnation, recovered.accepted().size());
         step(replica::start);
         scheduleTick(incarnation, sim.random.between(0, tickMicros));
     }
@@ -214,8 +220,4 @@ final class SimNode {
         }
     }
 
-    /** Records persisted so far, for the end-of-run statistics. */
-    int durableRecordCount() {
-        return disk.durableRecords().size();
-    }
 }

@@ -15,14 +15,18 @@ public record SimResult(
         long appliedEntries,
         long faultsInjected,
         long restarts,
-        long leaderElections) {
+        long leaderElections,
+        long tornTailsDropped,
+        long unacknowledgedButDurable) {
 
     SimResult(Simulation sim) {
         this(sim.scenario, List.copyOf(sim.checker.violations()), sim.loop.nowMicros(), sim.loop.executed(),
                 sim.network.sent(), sim.network.dropped(),
                 sim.clients.stream().mapToLong(SimClient::completed).sum(),
                 sim.checker.chosenSlots(), sim.checker.appliedEntries(), sim.nemesis.faultsInjected(),
-                sim.nodes.stream().mapToLong(SimNode::restarts).sum(), sim.leaderElections);
+                sim.nodes.stream().mapToLong(SimNode::restarts).sum(), sim.leaderElections,
+                sim.nodes.stream().mapToLong(n -> n.disk().tornTailsDropped()).sum(),
+                sim.nodes.stream().mapToLong(n -> n.disk().unacknowledgedButDurable()).sum());
     }
 
     public boolean passed() {

@@ -24,6 +24,7 @@ record SimScenario(
         boolean slowDisk,
         boolean clockSkew,
         boolean pauses,
+        boolean tornWrites,
         long faultPhaseMicros,
         long healBoundMicros) {
 
@@ -46,7 +47,7 @@ record SimScenario(
                 r.chance(0.8) ? r.nextDouble() * 0.30 : 0.0,
                 r.chance(0.5) ? r.nextDouble() * 0.05 : 0.0,
                 r.chance(0.7) ? r.nextDouble() * 0.10 : 0.0,
-                r.chance(0.5), r.chance(0.4), r.chance(0.4), r.chance(0.6), r.chance(0.4), r.chance(0.5), r.chance(0.4),
+                r.chance(0.5), r.chance(0.4), r.chance(0.4), r.chance(0.6), r.chance(0.4), r.chance(0.5), r.chance(0.4), r.chance(0.5),
                 (6 + r.nextInt(7)) * SECOND,
                 20 * SECOND);
     }
@@ -82,6 +83,9 @@ record SimScenario(
         }
         if (pauses) {
             kinds.add("pause");
+        }
+        if (tornWrites) {
+            kinds.add("torn-writes");
         }
         return kinds;
     }

@@ -72,6 +72,8 @@ class SimulationTest {
         long faults;
         long restarts;
         long elections;
+        long tornTails;
+        long unacknowledgedDurable;
         double simulatedSeconds;
         final TreeMap<String, Integer> faultKinds = new TreeMap<>();
 
@@ -92,6 +94,8 @@ class SimulationTest {
             faults += r.faultsInjected();
             restarts += r.restarts();
             elections += r.leaderElections();
+            tornTails += r.tornTailsDropped();
+            unacknowledgedDurable += r.unacknowledgedButDurable();
             simulatedSeconds += r.simulatedMicros() / 1e6;
             for (String kind : s.faultKinds()) {
                 faultKinds.merge(kind.replaceAll("=.*", ""), 1, Integer::sum);
@@ -101,9 +105,10 @@ class SimulationTest {
         String summary(int seeds, long wallMillis) {
             return String.format("simulation: %d seeds (%d with 3 replicas, %d with 5, %d flexible quorums) in %.1f s wall,"
                             + " %.0f s simulated; %d client operations acknowledged, %d slots chosen, %d messages"
-                            + " (%d dropped), %d faults injected, %d restarts, %d leader elections; seeds per fault kind %s",
+                            + " (%d dropped), %d faults injected, %d restarts, %d leader elections, %d torn journal tails"
+                            + " dropped, %d records durable but never acknowledged; seeds per fault kind %s",
                     seeds, replicas3, replicas5, flexible, wallMillis / 1000.0, simulatedSeconds, operations, slots,
-                    messages, dropped, faults, restarts, elections, faultKinds);
+                    messages, dropped, faults, restarts, elections, tornTails, unacknowledgedDurable, faultKinds);
         }
     }
 }
