@@ -7,6 +7,8 @@ import io.synod.core.codec.proto.CatchUpReplyPb;
 import io.synod.core.codec.proto.CatchUpRequestPb;
 import io.synod.core.codec.proto.ChosenEntryPb;
 import io.synod.core.codec.proto.Envelope;
+import io.synod.core.codec.proto.ForwardPb;
+import io.synod.core.codec.proto.ForwardRejectedPb;
 import io.synod.core.codec.proto.HeartbeatPb;
 import io.synod.core.codec.proto.HeartbeatReplyPb;
 import io.synod.core.codec.proto.NackPb;
@@ -15,9 +17,11 @@ import io.synod.core.codec.proto.PreVotePb;
 import io.synod.core.codec.proto.PreVoteReplyPb;
 import io.synod.core.codec.proto.PreparePb;
 import io.synod.core.codec.proto.PromisePb;
+import io.synod.core.codec.proto.RejectionReasonPb;
 import io.synod.core.protocol.AcceptedEntry;
 import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Message;
+import io.synod.core.protocol.Rejection;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 
@@ -84,6 +88,12 @@ public final class MessageCodec {
             CatchUpReplyPb.Builder b = CatchUpReplyPb.newBuilder();
             m.chosen().forEach(entry -> b.addChosen(ProtoValues.chosen(entry)));
             e.setCatchUpReply(b);
+        } else if (message instanceof Message.Forward m) {
+            e.setForward(ForwardPb.newBuilder().setCommand(ProtoValues.command(m.command())));
+        } else if (message instanceof Message.ForwardRejected m) {
+            e.setForwardRejected(ForwardRejectedPb.newBuilder().setCommandId(m.commandId()).setLeaderHint(m.leaderHint())
+                    .setReason(m.reason() == Rejection.Reason.OVERLOADED
+                            ? RejectionReasonPb.REJECTION_REASON_OVERLOADED : RejectionReasonPb.REJECTION_REASON_NOT_LEADER));
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -149,10 +159,29 @@ public final class MessageCodec {
                 }
                 return new Message.CatchUpReply(group, from, to, chosen);
             }
+            case FORWARD:
+                return new Message.Forward(group, from, to, ProtoValues.command(e.getForward().getCommand()));
+            case FORWARD_REJECTED:
+                return forwardRejected(group, from, to, e.getForwardRejected());
             default:
                 throw new CodecException("envelope from node " + from + " has no message body this version knows"
                         + " (field numbers " + e.getUnknownFields().asMap().keySet() + ")");
         }
+    }
+
+    private static Message.ForwardRejected forwardRejected(long group, int from, int to, ForwardRejectedPb m)
+            throws CodecException {
+        Rejection.Reason reason;
+        switch (m.getReason()) {
+            case REJECTION_REASON_NOT_LEADER -> reason = Rejection.Reason.NOT_LEADER;
+            case REJECTION_REASON_OVERLOADED -> reason = Rejection.Reason.OVERLOADED;
+            default -> throw new CodecException("forward rejection with unknown reason " + m.getReasonValue());
+        }
+        if (m.getLeaderHint() < 0) {
+            throw new CodecException("forward rejection leader hint " + Integer.toUnsignedString(m.getLeaderHint())
+                    + " is out of range");
+        }
+        return new Message.ForwardRejected(group, from, to, m.getCommandId(), reason, m.getLeaderHint());
     }
 
     private static Message.Nack nack(long group, int from, int to, NackPb m) throws CodecException {

@@ -43,13 +43,20 @@ final class ProtoValues {
         }
     }
 
+    static CommandPb command(Command command) {
+        // The command's payload is already an immutable copy: wrap it without copying again.
+        return CommandPb.newBuilder().setId(command.id()).setPayload(UnsafeByteOperations.unsafeWrap(command.payload())).build();
+    }
+
+    static Command command(CommandPb pb) {
+        return new Command(pb.getId(), bytes(pb.getPayload()));
+    }
+
     static ValuePb value(Value value) {
         ValuePb.Builder b = ValuePb.newBuilder();
         if (value instanceof Value.Batch batch) {
             for (Command command : batch.commands()) {
-                // The command's payload is already an immutable copy: wrap it without copying again.
-                b.addCommands(CommandPb.newBuilder().setId(command.id())
-                        .setPayload(UnsafeByteOperations.unsafeWrap(command.payload())));
+                b.addCommands(command(command));
             }
         } else {
             b.setNoop(true);
@@ -69,7 +76,7 @@ final class ProtoValues {
         }
         List<Command> commands = new ArrayList<>(pb.getCommandsCount());
         for (CommandPb command : pb.getCommandsList()) {
-            commands.add(new Command(command.getId(), bytes(command.getPayload())));
+            commands.add(command(command));
         }
         return new Value.Batch(commands);
     }

@@ -18,11 +18,15 @@ final class Leader {
     private final ProtocolConfig config;
     private final Ballot ballot;
     private final ArrayDeque<Value> recovered;
-    private final ArrayDeque<Command> pending = new ArrayDeque<>();
+    private final ArrayDeque<Queued> pending = new ArrayDeque<>();
     private final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
     private final Map<Integer, Long> lastHeardTick = new HashMap<>();
     private long nextSlot;
     private long lastHeartbeatTick;
+
+    /** A command waiting for a slot, and the replica that proposed it (this one, or a forwarding follower). */
+    record Queued(Command command, int origin) {
+    }
 
     private static final class InFlight {
         final Value value;
@@ -59,18 +63,18 @@ final class Leader {
         return ballot;
     }
 
-    /** Queues a command for a slot, or returns why not. */
-    Rejection offer(Command command) {
+    /** Queues a command for a slot; false when the queue is full. */
+    boolean offer(Command command, int origin) {
         if (pending.size() >= config.maxPendingCommands()) {
-            return new Rejection(command, Rejection.Reason.OVERLOADED, config.nodeId());
+            return false;
         }
-        pending.add(command);
-        return null;
+        pending.add(new Queued(command, origin));
+        return true;
     }
 
     /** Commands that never got a slot; they certainly were not chosen. */
-    List<Command> drainPending() {
-        List<Command> drained = new ArrayList<>(pending);
+    List<Queued> drainPending() {
+        List<Queued> drained = new ArrayList<>(pending);
         pending.clear();
         return drained;
     }
@@ -161,11 +165,11 @@ final class Leader {
         List<Command> batch = new ArrayList<>();
         long bytes = 0;
         while (!pending.isEmpty() && batch.size() < config.maxBatchCommands()) {
-            Command next = pending.peek();
+            Command next = pending.peek().command();
             if (!batch.isEmpty() && bytes + next.sizeBytes() > config.maxBatchBytes()) {
                 break;
             }
-            batch.add(pending.poll());
+            batch.add(pending.poll().command());
             bytes += next.sizeBytes();
         }
         return new Value.Batch(batch);

@@ -77,6 +77,18 @@ public sealed interface Message {
     record CatchUpRequest(long groupId, int from, int to, long fromSlot, long toSlot) implements Message {
     }
 
+    /**
+     * A follower hands a client's command to the leader. There is no success reply: the follower
+     * learns the outcome by applying its own copy of the log, where the command shows up once chosen.
+     */
+    record Forward(long groupId, int from, int to, Command command) implements Message {
+    }
+
+    /** The leader refused a forwarded command before giving it a slot: it certainly had no effect. */
+    record ForwardRejected(long groupId, int from, int to, long commandId, Rejection.Reason reason, int leaderHint)
+            implements Message {
+    }
+
     /** Chosen values the sender knows, in slot order. */
     record CatchUpReply(long groupId, int from, int to, List<ChosenEntry> chosen) implements Message {
         public CatchUpReply {

@@ -2,11 +2,13 @@ package io.synod.core.protocol;
 
 /**
  * A proposal the protocol refused without ever putting it in a slot, so it certainly had no
- * effect and the caller may retry elsewhere.
+ * effect and the caller may retry elsewhere. Refusals of commands this replica forwarded to the
+ * leader arrive here too.
  *
+ * @param commandId  the refused command's id
  * @param leaderHint the node believed to lead, or 0 when none is known
  */
-public record Rejection(Command command, Reason reason, int leaderHint) {
+public record Rejection(long commandId, Reason reason, int leaderHint) {
 
     public enum Reason {
         /** This replica is not the leader (or stopped being one before the command got a slot). */

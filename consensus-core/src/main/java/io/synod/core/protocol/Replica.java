@@ -92,18 +92,29 @@ public final class Replica {
         return step(out -> released.forEach(out::send));
     }
 
-    /** The application asks to replicate {@code command}; only a leader takes it. */
+    /**
+     * The application asks to replicate {@code command}; only a leader takes it. Elsewhere it is
+     * refused with a leader hint, and the caller may send it to the leader as a {@link Message.Forward}.
+     */
     public Ready propose(Command command) {
-        return step(out -> {
-            if (role != Role.LEADER) {
-                out.reject(new Rejection(command, Rejection.Reason.NOT_LEADER, election.leaderHint()));
-                return;
-            }
-            Rejection rejection = leader.offer(command);
-            if (rejection != null) {
-                out.reject(rejection);
-            }
-        });
+        return step(out -> offer(command, self, out));
+    }
+
+    private void offer(Command command, int origin, Outbox out) {
+        if (role != Role.LEADER) {
+            refuse(command.id(), origin, Rejection.Reason.NOT_LEADER, election.leaderHint(), out);
+        } else if (!leader.offer(command, origin)) {
+            refuse(command.id(), origin, Rejection.Reason.OVERLOADED, self, out);
+        }
+    }
+
+    /** Tells whoever proposed a command (this replica's caller, or a forwarding follower) that it was refused. */
+    private void refuse(long commandId, int origin, Rejection.Reason reason, int leaderHint, Outbox out) {
+        if (origin == self) {
+            out.reject(new Rejection(commandId, reason, leaderHint));
+        } else {
+            out.send(new Message.ForwardRejected(groupId, self, origin, commandId, reason, leaderHint));
+        }
     }
 
     public Role role() {
@@ -181,6 +192,10 @@ public final class Replica {
                     learner.chosenBetween(m.fromSlot(), m.toSlot(), config.catchUpBatchSlots())));
         } else if (message instanceof Message.CatchUpReply m) {
             onCatchUpReply(m, out);
+        } else if (message instanceof Message.Forward m) {
+            offer(m.command(), m.from(), out);
+        } else if (message instanceof Message.ForwardRejected m) {
+            out.reject(new Rejection(m.commandId(), m.reason(), m.leaderHint()));
         }
     }
 
@@ -334,8 +349,8 @@ public final class Replica {
 
     private void stepDown(Outbox out) {
         if (leader != null) {
-            for (Command command : leader.drainPending()) {
-                out.reject(new Rejection(command, Rejection.Reason.NOT_LEADER, 0));
+            for (Leader.Queued queued : leader.drainPending()) {
+                refuse(queued.command().id(), queued.origin(), Rejection.Reason.NOT_LEADER, 0, out);
             }
             election.forgetLeader();
         }

@@ -6,6 +6,7 @@ import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.JournalRecord;
 import io.synod.core.protocol.Message;
+import io.synod.core.protocol.Rejection;
 import io.synod.core.protocol.Value;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -104,11 +105,13 @@ class CodecProperties {
         return Arbitraries.longs().between(1, Long.MAX_VALUE);
     }
 
+    private static Arbitrary<Command> commands() {
+        return Combinators.combine(Arbitraries.longs(), Arbitraries.bytes().array(byte[].class).ofMaxSize(64)).as(Command::new);
+    }
+
     private static Arbitrary<Value> values() {
-        Arbitrary<Command> commands = Combinators.combine(Arbitraries.longs(), Arbitraries.bytes().array(byte[].class).ofMaxSize(64))
-                .as(Command::new);
         return Arbitraries.oneOf(Arbitraries.just(Value.NOOP),
-                commands.list().ofMinSize(1).ofMaxSize(5).map(Value.Batch::new));
+                commands().list().ofMinSize(1).ofMaxSize(5).map(Value.Batch::new));
     }
 
     @Provide
@@ -129,7 +132,10 @@ class CodecProperties {
                 Combinators.combine(group, node, node, ballots(), bound).as(Message.HeartbeatReply::new),
                 Combinators.combine(group, node, node, ballots(), ballots(), Arbitraries.of(Message.NackReason.class)).as(Message.Nack::new),
                 Combinators.combine(group, node, node, bound, bound).as(Message.CatchUpRequest::new),
-                Combinators.combine(group, node, node, chosen.list().ofMaxSize(4)).as(Message.CatchUpReply::new));
+                Combinators.combine(group, node, node, chosen.list().ofMaxSize(4)).as(Message.CatchUpReply::new),
+                Combinators.combine(group, node, node, commands()).as(Message.Forward::new),
+                Combinators.combine(group, node, node, Arbitraries.longs(), Arbitraries.of(Rejection.Reason.class),
+                        Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Message.ForwardRejected::new));
     }
 
     @Provide
@@ -141,9 +147,9 @@ class CodecProperties {
                 Combinators.combine(group, slots(), values()).as(JournalRecord.ChosenValue::new));
     }
 
-    /** messages() lists eleven kinds; a new kind must be added there, and this reminds whoever adds one. */
+    /** messages() lists thirteen kinds; a new kind must be added there, and this reminds whoever adds one. */
     @Example
     void theGeneratorCoversEveryMessageKind() {
-        assertEquals(11, Message.class.getPermittedSubclasses().length);
+        assertEquals(13, Message.class.getPermittedSubclasses().length);
     }
 }

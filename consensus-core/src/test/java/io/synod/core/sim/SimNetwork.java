@@ -18,6 +18,7 @@ final class SimNetwork {
     private double duplicateRate;
     private double longDelayRate;
     private Consumer<Message> deliver = m -> { };
+    private Consumer<Message> duplicated = m -> { };
     private long sent;
     private long delivered;
     private long dropped;
@@ -33,6 +34,11 @@ final class SimNetwork {
         this.deliver = deliver;
     }
 
+    /** Told of every message the network is about to deliver twice. */
+    void onDuplicate(Consumer<Message> duplicated) {
+        this.duplicated = duplicated;
+    }
+
     void setFaults(double dropRate, double duplicateRate, double longDelayRate) {
         this.dropRate = dropRate;
         this.duplicateRate = duplicateRate;
@@ -42,6 +48,9 @@ final class SimNetwork {
     void send(Message message) {
         sent++;
         int copies = random.chance(duplicateRate) ? 2 : 1;
+        if (copies == 2) {
+            duplicated.accept(message);
+        }
         for (int i = 0; i < copies; i++) {
             if (cut[message.from()][message.to()] || random.chance(dropRate)) {
                 dropped++;

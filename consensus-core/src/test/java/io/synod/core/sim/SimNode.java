@@ -31,12 +31,24 @@ final class SimNode {
     private final long tickMicros;
     private Replica replica;
     private ListAppendMachine machine;
-    private final Map<Long, SimClient> waiting = new HashMap<>();
+    /** Client commands this node took, until applied or refused. */
+    private final Map<Long, Waiting> waiting = new HashMap<>();
     private int incarnation;
     private Replica.Role lastRole = Replica.Role.FOLLOWER;
     private int restarts;
     private boolean paused;
     private final List<Runnable> deferred = new ArrayList<>();
+
+    private static final class Waiting {
+        final SimClient client;
+        final Command command;
+        boolean forwarded;
+
+        Waiting(SimClient client, Command command) {
+            this.client = client;
+            this.command = command;
+        }
+    }
 
     SimNode(int id, ProtocolConfig config, Simulation sim, long tickMicros) {
         this.id = id;
@@ -105,7 +117,7 @@ final class SimNode {
     void onClientRequest(SimClient client, Command command) {
         // A down server never answers; the client times out.
         whenRunning(() -> {
-            waiting.put(command.id(), client);
+            waiting.put(command.id(), new Waiting(client, command));
             step(() -> replica.propose(command));
         });
     }
@@ -199,10 +211,21 @@ final class SimNode {
             apply(entry);
         }
         for (Rejection rejection : ready.rejections()) {
-            SimClient client = waiting.remove(rejection.command().id());
-            if (client != null) {
-                sim.toClient(() -> client.onRejected(rejection.command().id(), rejection.leaderHint()));
+            Waiting w = waiting.get(rejection.commandId());
+            if (w == null) {
+                continue;
             }
+            if (sim.scenario.forwarding() && !w.forwarded && rejection.reason() == Rejection.Reason.NOT_LEADER
+                    && rejection.leaderHint() != 0 && rejection.leaderHint() != id) {
+                // Hand it to the leader; the answer comes when the command shows up in our own log.
+                w.forwarded = true;
+                Message forward = new Message.Forward(config.groupId(), id, rejection.leaderHint(), w.command);
+                sim.checker.onSent(id, incarnation, forward);
+                sim.network.send(forward);
+                continue;
+            }
+            waiting.remove(rejection.commandId());
+            sim.toClient(() -> w.client.onRejected(rejection.commandId(), rejection.leaderHint()));
         }
     }
 
@@ -213,9 +236,9 @@ final class SimNode {
         }
         for (Command command : batch.commands()) {
             String result = machine.apply(command.payload());
-            SimClient client = waiting.remove(command.id());
-            if (client != null) {
-                sim.toClient(() -> client.onResult(command.id(), result));
+            Waiting w = waiting.remove(command.id());
+            if (w != null) {
+                sim.toClient(() -> w.client.onResult(command.id(), result));
             }
         }
     }

@@ -25,6 +25,7 @@ record SimScenario(
         boolean clockSkew,
         boolean pauses,
         boolean tornWrites,
+        boolean forwarding,
         long faultPhaseMicros,
         long healBoundMicros) {
 
@@ -47,7 +48,7 @@ record SimScenario(
                 r.chance(0.8) ? r.nextDouble() * 0.30 : 0.0,
                 r.chance(0.5) ? r.nextDouble() * 0.05 : 0.0,
                 r.chance(0.7) ? r.nextDouble() * 0.10 : 0.0,
-                r.chance(0.5), r.chance(0.4), r.chance(0.4), r.chance(0.6), r.chance(0.4), r.chance(0.5), r.chance(0.4), r.chance(0.5),
+                r.chance(0.5), r.chance(0.4), r.chance(0.4), r.chance(0.6), r.chance(0.4), r.chance(0.5), r.chance(0.4), r.chance(0.5), r.chance(0.5),
                 (6 + r.nextInt(7)) * SECOND,
                 20 * SECOND);
     }
@@ -93,6 +94,6 @@ record SimScenario(
     @Override
     public String toString() {
         return "seed=" + seed + " replicas=" + replicas + " quorums=" + phase1Quorum + "/" + phase2Quorum
-                + " clients=" + clients + " faults=" + faultKinds();
+                + " clients=" + clients + (forwarding ? " forwarding" : "") + " faults=" + faultKinds();
     }
 }

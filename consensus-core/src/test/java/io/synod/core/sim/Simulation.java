@@ -49,6 +49,13 @@ public final class Simulation {
             nodes.add(new SimNode(id, protocolConfig(scenario, id), this, tick));
         }
         network.onDeliver(message -> nodes.get(message.to() - 1).receive(message));
+        // A forwarded command delivered twice is proposed twice, like a client retry: until sessions
+        // deduplicate commands (exactly-once), it may be chosen twice, and the checker must know.
+        network.onDuplicate(message -> {
+            if (message instanceof io.synod.core.protocol.Message.Forward forward) {
+                checker.onProposed(forward.command(), true);
+            }
+        });
         for (int id = 1; id <= scenario.clients(); id++) {
             clients.add(new SimClient(id, this, SimScenario.SECOND));
         }

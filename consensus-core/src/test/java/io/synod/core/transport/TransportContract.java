@@ -5,6 +5,7 @@ import io.synod.core.protocol.Ballot;
 import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Message;
+import io.synod.core.protocol.Rejection;
 import io.synod.core.protocol.Value;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,9 @@ public abstract class TransportContract {
                 new Message.HeartbeatReply(GROUP, from, to, b, 9),
                 new Message.Nack(GROUP, from, to, b, new Ballot(5, 3), Message.NackReason.LEADER_ALIVE),
                 new Message.CatchUpRequest(GROUP, from, to, 1, 9),
-                new Message.CatchUpReply(GROUP, from, to, List.of(new ChosenEntry(1, batch), new ChosenEntry(2, Value.NOOP))));
+                new Message.CatchUpReply(GROUP, from, to, List.of(new ChosenEntry(1, batch), new ChosenEntry(2, Value.NOOP))),
+                new Message.Forward(GROUP, from, to, new Command(77, new byte[] {7, 7})),
+                new Message.ForwardRejected(GROUP, from, to, 77, Rejection.Reason.OVERLOADED, to));
     }
 
     @Test
