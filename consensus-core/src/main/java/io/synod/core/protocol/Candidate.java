@@ -67,6 +67,11 @@ final class Candidate {
         promises.put(promise.from(), promise);
     }
 
+    /** Who promised, for logs. */
+    java.util.Set<Integer> promisers() {
+        return java.util.Collections.unmodifiableSet(promises.keySet());
+    }
+
     boolean hasPromiseQuorum() {
         return config.quorum().isPhase1Quorum(promises.keySet());
     }

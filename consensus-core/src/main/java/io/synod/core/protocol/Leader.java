@@ -21,6 +21,7 @@ final class Leader {
     private final ArrayDeque<Queued> pending = new ArrayDeque<>();
     private final TreeMap<Long, InFlight> inFlight = new TreeMap<>();
     private final Map<Integer, Long> lastHeardTick = new HashMap<>();
+    private final Map<Integer, Long> followerFirstUnchosen = new java.util.TreeMap<>();
     private long nextSlot;
     private long lastHeartbeatTick;
 
@@ -117,7 +118,12 @@ final class Leader {
     void onHeartbeatReply(Message.HeartbeatReply reply, long now) {
         if (reply.ballot().equals(ballot)) {
             lastHeardTick.put(reply.from(), now);
+            followerFirstUnchosen.put(reply.from(), reply.firstUnchosenSlot());
         }
+    }
+
+    Map<Integer, Long> followerFirstUnchosenSlots() {
+        return java.util.Collections.unmodifiableMap(followerFirstUnchosen);
     }
 
     /** Heartbeats and retransmissions; returns false when a phase-2 quorum has gone quiet. */

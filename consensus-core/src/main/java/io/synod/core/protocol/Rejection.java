@@ -7,8 +7,9 @@ package io.synod.core.protocol;
  *
  * @param commandId  the refused command's id
  * @param leaderHint the node believed to lead, or 0 when none is known
+ * @param refusedBy  the replica that refused it (this one, or the leader a forward went to)
  */
-public record Rejection(long commandId, Reason reason, int leaderHint) {
+public record Rejection(long commandId, Reason reason, int leaderHint, int refusedBy) {
 
     public enum Reason {
         /** This replica is not the leader (or stopped being one before the command got a slot). */

@@ -37,6 +37,7 @@ public final class Replica {
     private Leader leader;
     private Ballot highestSeen = Ballot.ZERO;
     private long now;
+    private String lastTransition = "started as a follower";
     private final HeldReplies heldReplies;
 
     private long commitHint;
@@ -111,7 +112,7 @@ public final class Replica {
     /** Tells whoever proposed a command (this replica's caller, or a forwarding follower) that it was refused. */
     private void refuse(long commandId, int origin, Rejection.Reason reason, int leaderHint, Outbox out) {
         if (origin == self) {
-            out.reject(new Rejection(commandId, reason, leaderHint));
+            out.reject(new Rejection(commandId, reason, leaderHint, self));
         } else {
             out.send(new Message.ForwardRejected(groupId, self, origin, commandId, reason, leaderHint));
         }
@@ -133,6 +134,16 @@ public final class Replica {
 
     public Ballot promised() {
         return acceptor.promised();
+    }
+
+    /** Why the role last changed, in words for logs ("lost contact with a phase-2 quorum", ...). */
+    public String lastTransition() {
+        return lastTransition;
+    }
+
+    /** When leading: each follower's first unchosen slot as it last reported; empty otherwise. */
+    public java.util.Map<Integer, Long> followerFirstUnchosenSlots() {
+        return leader == null ? java.util.Map.of() : leader.followerFirstUnchosenSlots();
     }
 
     public long firstUnchosenSlot() {
@@ -195,7 +206,7 @@ public final class Replica {
         } else if (message instanceof Message.Forward m) {
             offer(m.command(), m.from(), out);
         } else if (message instanceof Message.ForwardRejected m) {
-            out.reject(new Rejection(m.commandId(), m.reason(), m.leaderHint()));
+            out.reject(new Rejection(m.commandId(), m.reason(), m.leaderHint(), m.from()));
         }
     }
 
@@ -229,7 +240,7 @@ public final class Replica {
             case LEADER -> {
                 election.heardFromLeader(self, now);
                 if (!leader.tick(learner, out, now)) {
-                    stepDown(out);
+                    stepDown(out, "heard from no phase-2 quorum for " + config.leaderQuorumTimeoutTicks() + " ticks");
                 }
             }
         }
@@ -240,6 +251,7 @@ public final class Replica {
 
     private void startCampaign(Outbox out) {
         role = Role.CANDIDATE;
+        lastTransition = "heard from no leader for an election timeout; campaigning";
         election.forgetLeader();
         candidate = new Candidate(config, rules.nextBallot(acceptor.promised(), highestSeen, self), now);
         sendToSilentMembers(out);
@@ -250,7 +262,8 @@ public final class Replica {
 
     private void candidateTick(Outbox out) {
         if (candidate.timedOut(now)) {
-            campaignFailed();
+            campaignFailed("no " + (candidate.stage() == Candidate.Stage.PRE_VOTE ? "pre-vote" : "promise")
+                    + " quorum within " + config.electionTimeoutTicks() + " ticks");
         } else if (candidate.retransmitDue(now)) {
             sendToSilentMembers(out);
         }
@@ -303,7 +316,7 @@ public final class Replica {
         if (prepare.ballot().equals(acceptor.promised()) && prepare.from() != self) {
             Ballot own = ownBallot();
             if (own != null && own.compareTo(prepare.ballot()) < 0) {
-                stepDown(out);
+                stepDown(out, "promised node " + prepare.from() + "'s higher ballot " + prepare.ballot());
             }
             election.postpone(now);
         }
@@ -323,6 +336,7 @@ public final class Replica {
     private void becomeLeader(Outbox out) {
         leader = new Leader(config, candidate.ballot(), candidate.fromSlot(),
                 candidate.valuesToRepropose(learner, rules), now);
+        lastTransition = "won phase 1 at ballot " + leader.ballot() + " from " + candidate.promisers();
         candidate = null;
         role = Role.LEADER;
         election.heardFromLeader(self, now);
@@ -334,20 +348,23 @@ public final class Replica {
         if (own == null || !nack.ballot().equals(own) || !nack.promised().isAbove(own)) {
             return;
         }
+        String why = "node " + nack.from() + " promised the higher ballot " + nack.promised();
         if (role == Role.LEADER) {
-            stepDown(out);
+            stepDown(out, why);
         } else {
-            campaignFailed();
+            campaignFailed(why);
         }
     }
 
-    private void campaignFailed() {
+    private void campaignFailed(String why) {
+        lastTransition = "campaign failed: " + why;
         candidate = null;
         role = Role.FOLLOWER;
         election.campaignFailed(now);
     }
 
-    private void stepDown(Outbox out) {
+    private void stepDown(Outbox out, String why) {
+        lastTransition = "stepped down: " + why;
         if (leader != null) {
             for (Leader.Queued queued : leader.drainPending()) {
                 refuse(queued.command().id(), queued.origin(), Rejection.Reason.NOT_LEADER, 0, out);
@@ -365,7 +382,7 @@ public final class Replica {
         if (role != Role.FOLLOWER) {
             Invariants.check(!ballot.equals(ownBallot()), "group %d node %d: ballot %s used by node %d too",
                     groupId, self, ballot, leaderId);
-            stepDown(out);
+            stepDown(out, "node " + leaderId + " leads at ballot " + ballot);
         }
         election.heardFromLeader(leaderId, now);
     }

@@ -1,0 +1,207 @@
+package io.synod.core.api;
+
+import io.synod.core.runtime.Clock;
+import io.synod.core.runtime.NodeRuntime;
+import io.synod.core.storage.Storage;
+import io.synod.core.storage.StorageProvider;
+import io.synod.core.transport.Transport;
+import io.synod.core.transport.TransportProvider;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A running Synod node: one member of a cluster, hosting one or more consensus groups, each
+ * replicating a log into a {@link StateMachine}.
+ *
+ * <pre>{@code
+ * SynodNode node = SynodNode.builder()
+ *         .nodeId(1)
+ *         .members(Map.of(1, new InetSocketAddress("10.0.0.1", 7000),
+ *                         2, new InetSocketAddress("10.0.0.2", 7000),
+ *                         3, new InetSocketAddress("10.0.0.3", 7000)))
+ *         .dataDirectory(Path.of("/var/lib/myservice/synod"))
+ *         .stateMachine(new MyStateMachine())
+ *         .build();
+ * byte[] result = node.group(0).propose(command).get();
+ * }</pre>
+ *
+ * <p>With consensus-storage and consensus-transport on the classpath, {@code dataDirectory} opens
+ * RocksDB and {@code members} with addresses starts the Netty transport; {@link Builder#storage}
+ * and {@link Builder#transport} supply other implementations (the node closes them on close).
+ *
+ * <p>Thread-safe. Close it to stop: pending proposals fail with {@link NodeClosedException}.
+ */
+public final class SynodNode implements AutoCloseable {
+    private final NodeRuntime runtime;
+
+    private SynodNode(NodeRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int nodeId() {
+        return runtime.nodeId();
+    }
+
+    /** The hosted group {@code groupId}; {@link IllegalArgumentException} if this node does not host it. */
+    public ReplicatedGroup group(long groupId) {
+        return runtime.group(groupId);
+    }
+
+    /** Ids of the hosted groups. */
+    public Set<Long> groups() {
+        return runtime.groups();
+    }
+
+    /** Stops the node; see {@link NodeRuntime#close()}. Idempotent. */
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    /** Builds and starts a node; every setting is checked in {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private String clusterId = "synod";
+        private int nodeId;
+        private final Map<Integer, InetSocketAddress> addresses = new TreeMap<>();
+        private final Set<Integer> memberIds = new TreeSet<>();
+        private Path dataDirectory;
+        private Storage storage;
+        private Transport transport;
+        private final Map<Long, StateMachine> groups = new LinkedHashMap<>();
+        private SynodOptions options = SynodOptions.defaults();
+        private MetricsListener metrics = new MetricsListener() { };
+
+        private Builder() {
+        }
+
+        /** Names the cluster; storage and transport refuse data and peers of another cluster. Default "synod". */
+        public Builder clusterId(String clusterId) {
+            this.clusterId = clusterId;
+            return this;
+        }
+
+        public Builder nodeId(int nodeId) {
+            this.nodeId = nodeId;
+            return this;
+        }
+
+        /** Every voting member (this node too) and its address, for the default transport. */
+        public Builder members(Map<Integer, InetSocketAddress> addresses) {
+            this.addresses.putAll(addresses);
+            this.memberIds.addAll(addresses.keySet());
+            return this;
+        }
+
+        /** Every voting member (this node too), when {@link #transport} is given explicitly. */
+        public Builder memberIds(Set<Integer> ids) {
+            this.memberIds.addAll(ids);
+            return this;
+        }
+
+        /** Where the default storage keeps its files. */
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        public Builder storage(Storage storage) {
+            this.storage = storage;
+            return this;
+        }
+
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** Hosts group {@code groupId} with {@code stateMachine}; call once per group. */
+        public Builder group(long groupId, StateMachine stateMachine) {
+            if (groups.putIfAbsent(groupId, stateMachine) != null) {
+                throw new IllegalArgumentException("group " + groupId + " is already configured on this builder");
+            }
+            return this;
+        }
+
+        /** Shorthand for {@code group(0, stateMachine)}. */
+        public Builder stateMachine(StateMachine stateMachine) {
+            return group(0, stateMachine);
+        }
+
+        public Builder options(SynodOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        public Builder metricsListener(MetricsListener listener) {
+            this.metrics = listener;
+            return this;
+        }
+
+        /** Checks every setting, recovers every group from storage and starts the node. */
+        public SynodNode build() {
+            require(nodeId > 0 && nodeId <= 0xFFFF, "nodeId must be between 1 and 65535, got " + nodeId);
+            require(!memberIds.isEmpty(), "no members: call members(...) with every member's address, or memberIds(...)"
+                    + " with an explicit transport(...)");
+            require(memberIds.contains(nodeId), "nodeId " + nodeId + " is not among the members " + memberIds);
+            require(!groups.isEmpty(), "no group: call stateMachine(...) or group(id, stateMachine)");
+            require(clusterId != null && !clusterId.isBlank(), "clusterId must not be blank");
+            require(dataDirectory == null || storage == null, "set either dataDirectory(...) or storage(...), not both");
+            require(dataDirectory != null || storage != null, "no storage: call dataDirectory(...) (with consensus-storage"
+                    + " on the classpath) or storage(...)");
+            require(transport == null || transport.localNodeId() == nodeId, "the transport speaks for node "
+                    + (transport == null ? 0 : transport.localNodeId()) + " but nodeId is " + nodeId);
+            if (transport == null) {
+                require(addresses.keySet().containsAll(memberIds), "no address for members "
+                        + difference(memberIds, addresses.keySet()) + ": give members(...) an address for each, or a transport(...)");
+            }
+            Storage openedStorage = storage != null ? storage
+                    : provider(StorageProvider.class, "consensus-storage").open(dataDirectory, clusterId);
+            Transport openedTransport = null;
+            try {
+                openedTransport = transport != null ? transport
+                        : provider(TransportProvider.class, "consensus-transport").create(clusterId, nodeId, Map.copyOf(addresses));
+                return new SynodNode(new NodeRuntime(nodeId, memberIds, options, openedStorage, openedTransport, groups,
+                        metrics, Clock.SYSTEM));
+            } catch (RuntimeException e) {
+                if (openedTransport != null) {
+                    openedTransport.close();
+                }
+                openedStorage.close();
+                throw e;
+            }
+        }
+
+        private static <T> T provider(Class<T> type, String module) {
+            Iterator<T> found = ServiceLoader.load(type).iterator();
+            if (!found.hasNext()) {
+                throw new IllegalStateException("no " + type.getSimpleName() + " found: add the io.synod:" + module
+                        + " dependency, or pass an implementation to the builder");
+            }
+            return found.next();
+        }
+
+        private static Set<Integer> difference(Set<Integer> a, Set<Integer> b) {
+            Set<Integer> d = new TreeSet<>(a);
+            d.removeAll(b);
+            return d;
+        }
+
+        private static void require(boolean condition, String message) {
+            if (!condition) {
+                throw new IllegalArgumentException("invalid Synod node: " + message);
+            }
+        }
+    }
+}

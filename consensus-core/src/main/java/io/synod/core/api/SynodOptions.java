@@ -1,0 +1,226 @@
+package io.synod.core.api;
+
+/**
+ * Tunables of a {@link SynodNode}, with safe defaults for a LAN deployment. Immutable; build with
+ * {@link #builder()}, which validates every value once and says what to change.
+ *
+ * <p>Time-based settings are in milliseconds and rounded up to whole ticks of {@link #tickMillis()}.
+ */
+public final class SynodOptions {
+    private final int tickMillis;
+    private final int heartbeatIntervalMillis;
+    private final int electionTimeoutMillis;
+    private final int maxElectionBackoffMillis;
+    private final int retransmitMillis;
+    private final int pipelineWindow;
+    private final int maxBatchCommands;
+    private final int maxBatchBytes;
+    private final int maxCommandBytes;
+    private final int maxPendingProposals;
+    private final long maxPendingBytes;
+    private final long maxApplyBacklogBytes;
+    private final int maxQueuedEvents;
+    private final long proposalTimeoutMillis;
+    private final boolean forwardToLeader;
+    private final int consensusThreads;
+    private final int applyThreads;
+    private final boolean registerJmx;
+
+    private SynodOptions(Builder b) {
+        this.tickMillis = b.tickMillis;
+        this.heartbeatIntervalMillis = b.heartbeatIntervalMillis;
+        this.electionTimeoutMillis = b.electionTimeoutMillis;
+        this.maxElectionBackoffMillis = b.maxElectionBackoffMillis;
+        this.retransmitMillis = b.retransmitMillis;
+        this.pipelineWindow = b.pipelineWindow;
+        this.maxBatchCommands = b.maxBatchCommands;
+        this.maxBatchBytes = b.maxBatchBytes;
+        this.maxCommandBytes = b.maxCommandBytes;
+        this.maxPendingProposals = b.maxPendingProposals;
+        this.maxPendingBytes = b.maxPendingBytes;
+        this.maxApplyBacklogBytes = b.maxApplyBacklogBytes;
+        this.maxQueuedEvents = b.maxQueuedEvents;
+        this.proposalTimeoutMillis = b.proposalTimeoutMillis;
+        this.forwardToLeader = b.forwardToLeader;
+        this.consensusThreads = b.consensusThreads;
+        this.applyThreads = b.applyThreads;
+        this.registerJmx = b.registerJmx;
+    }
+
+    public static SynodOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Length of one protocol tick: the resolution of every timer. */
+    public int tickMillis() {
+        return tickMillis;
+    }
+
+    public int heartbeatIntervalMillis() {
+        return heartbeatIntervalMillis;
+    }
+
+    /** A follower campaigns after hearing from no leader for a random time in [timeout, 2 × timeout). */
+    public int electionTimeoutMillis() {
+        return electionTimeoutMillis;
+    }
+
+    public int maxElectionBackoffMillis() {
+        return maxElectionBackoffMillis;
+    }
+
+    public int retransmitMillis() {
+        return retransmitMillis;
+    }
+
+    public int pipelineWindow() {
+        return pipelineWindow;
+    }
+
+    public int maxBatchCommands() {
+        return maxBatchCommands;
+    }
+
+    public int maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    public int maxCommandBytes() {
+        return maxCommandBytes;
+    }
+
+    /** Most proposals of this node waiting for an outcome, over all groups. */
+    public int maxPendingProposals() {
+        return maxPendingProposals;
+    }
+
+    /** Most command bytes of this node waiting for an outcome, over all groups. */
+    public long maxPendingBytes() {
+        return maxPendingBytes;
+    }
+
+    /** Most bytes chosen but not yet applied, over all groups; beyond it new proposals are refused. */
+    public long maxApplyBacklogBytes() {
+        return maxApplyBacklogBytes;
+    }
+
+    /** Most inputs (messages, proposals) queued for the consensus threads; beyond it messages are dropped and proposals refused. */
+    public int maxQueuedEvents() {
+        return maxQueuedEvents;
+    }
+
+    public long proposalTimeoutMillis() {
+        return proposalTimeoutMillis;
+    }
+
+    /** Whether a follower forwards proposals to the leader (else they fail with {@link NotLeaderException}). */
+    public boolean forwardToLeader() {
+        return forwardToLeader;
+    }
+
+    /** Threads stepping the groups' protocol; each group is pinned to one. */
+    public int consensusThreads() {
+        return consensusThreads;
+    }
+
+    /** Threads applying commands to the state machines; each group applies on one at a time. */
+    public int applyThreads() {
+        return applyThreads;
+    }
+
+    public boolean registerJmx() {
+        return registerJmx;
+    }
+
+    /** {@code millis} in whole ticks, rounded up. */
+    public int ticks(long millis) {
+        return (int) Math.max(1, (millis + tickMillis - 1) / tickMillis);
+    }
+
+    public static final class Builder {
+        private int tickMillis = 10;
+        private int heartbeatIntervalMillis = 50;
+        private int electionTimeoutMillis = 500;
+        private int maxElectionBackoffMillis = 4_000;
+        private int retransmitMillis = 100;
+        private int pipelineWindow = 64;
+        private int maxBatchCommands = 1024;
+        private int maxBatchBytes = 1 << 20;
+        private int maxCommandBytes = 1 << 20;
+        private int maxPendingProposals = 20_000;
+        private long maxPendingBytes = 64L << 20;
+        private long maxApplyBacklogBytes = 64L << 20;
+        private int maxQueuedEvents = 100_000;
+        private long proposalTimeoutMillis = 30_000;
+        private boolean forwardToLeader = true;
+        private int consensusThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+        private int applyThreads = 2;
+        private boolean registerJmx = true;
+
+        private Builder() {
+        }
+
+        public Builder tickMillis(int v) { tickMillis = v; return this; }
+        public Builder heartbeatIntervalMillis(int v) { heartbeatIntervalMillis = v; return this; }
+        public Builder electionTimeoutMillis(int v) { electionTimeoutMillis = v; return this; }
+        public Builder maxElectionBackoffMillis(int v) { maxElectionBackoffMillis = v; return this; }
+        public Builder retransmitMillis(int v) { retransmitMillis = v; return this; }
+        public Builder pipelineWindow(int v) { pipelineWindow = v; return this; }
+        public Builder maxBatchCommands(int v) { maxBatchCommands = v; return this; }
+        public Builder maxBatchBytes(int v) { maxBatchBytes = v; return this; }
+        public Builder maxCommandBytes(int v) { maxCommandBytes = v; return this; }
+        public Builder maxPendingProposals(int v) { maxPendingProposals = v; return this; }
+        public Builder maxPendingBytes(long v) { maxPendingBytes = v; return this; }
+        public Builder maxApplyBacklogBytes(long v) { maxApplyBacklogBytes = v; return this; }
+        public Builder maxQueuedEvents(int v) { maxQueuedEvents = v; return this; }
+        public Builder proposalTimeoutMillis(long v) { proposalTimeoutMillis = v; return this; }
+        public Builder forwardToLeader(boolean v) { forwardToLeader = v; return this; }
+        public Builder consensusThreads(int v) { consensusThreads = v; return this; }
+        public Builder applyThreads(int v) { applyThreads = v; return this; }
+        public Builder registerJmx(boolean v) { registerJmx = v; return this; }
+
+        public SynodOptions build() {
+            positive("tickMillis", tickMillis);
+            require(heartbeatIntervalMillis >= tickMillis, "heartbeatIntervalMillis (" + heartbeatIntervalMillis
+                    + ") must be at least tickMillis (" + tickMillis + ")");
+            require(electionTimeoutMillis >= 2 * heartbeatIntervalMillis, "electionTimeoutMillis (" + electionTimeoutMillis
+                    + ") must be at least twice heartbeatIntervalMillis (" + heartbeatIntervalMillis
+                    + ") so that one lost heartbeat does not start an election");
+            require(maxElectionBackoffMillis >= 0, "maxElectionBackoffMillis must be >= 0, got " + maxElectionBackoffMillis);
+            require(retransmitMillis >= tickMillis, "retransmitMillis (" + retransmitMillis + ") must be at least tickMillis ("
+                    + tickMillis + ")");
+            positive("pipelineWindow", pipelineWindow);
+            positive("maxBatchCommands", maxBatchCommands);
+            positive("maxBatchBytes", maxBatchBytes);
+            positive("maxCommandBytes", maxCommandBytes);
+            require(maxCommandBytes <= maxBatchBytes, "maxCommandBytes (" + maxCommandBytes
+                    + ") must not exceed maxBatchBytes (" + maxBatchBytes + "): a command must fit in one slot");
+            positive("maxPendingProposals", maxPendingProposals);
+            require(maxPendingBytes >= maxCommandBytes, "maxPendingBytes (" + maxPendingBytes
+                    + ") must be at least maxCommandBytes (" + maxCommandBytes + ")");
+            require(maxApplyBacklogBytes >= maxBatchBytes, "maxApplyBacklogBytes (" + maxApplyBacklogBytes
+                    + ") must be at least maxBatchBytes (" + maxBatchBytes + ")");
+            positive("maxQueuedEvents", maxQueuedEvents);
+            require(proposalTimeoutMillis >= electionTimeoutMillis, "proposalTimeoutMillis (" + proposalTimeoutMillis
+                    + ") must be at least electionTimeoutMillis (" + electionTimeoutMillis
+                    + "), or every leader change would time proposals out");
+            positive("consensusThreads", consensusThreads);
+            positive("applyThreads", applyThreads);
+            return new SynodOptions(this);
+        }
+
+        private static void positive(String name, long value) {
+            require(value > 0, name + " must be positive, got " + value);
+        }
+
+        private static void require(boolean condition, String message) {
+            if (!condition) {
+                throw new IllegalArgumentException("invalid Synod options: " + message);
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.synod.core.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One consensus thread and the groups pinned to it. Everything that touches a group's
+ * {@link io.synod.core.protocol.Replica} runs here, one event at a time, so replicas need no locks.
+ *
+ * <p>Inputs that may be shed under load (messages, proposals) count against
+ * {@code maxQueuedEvents} and are refused beyond it; control events (storage completions) are
+ * never refused, because losing one would leave replies held forever. Their number is bounded by
+ * the appends in flight.
+ */
+final class ConsensusLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConsensusLoop.class);
+    private static final int EVENTS_PER_TICK_CHECK = 256;
+
+    private final String name;
+    private final Clock clock;
+    private final long tickNanos;
+    private final int maxQueuedEvents;
+    private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger sheddable = new AtomicInteger();
+    private final List<GroupRuntime> groups = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    ConsensusLoop(String name, Clock clock, long tickNanos, int maxQueuedEvents) {
+        this.name = name;
+        this.clock = clock;
+        this.tickNanos = tickNanos;
+        this.maxQueuedEvents = maxQueuedEvents;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    void pin(GroupRuntime group) {
+        groups.add(group);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues an input that may be shed; false when {@code maxQueuedEvents} inputs are already waiting. */
+    boolean submit(Runnable event) {
+        if (!running || sheddable.incrementAndGet() > maxQueuedEvents) {
+            sheddable.decrementAndGet();
+            return false;
+        }
+        queue.add(() -> {
+            sheddable.decrementAndGet();
+            event.run();
+        });
+        return true;
+    }
+
+    /** Queues an event that must not be lost (storage completions, lifecycle). */
+    void control(Runnable event) {
+        queue.add(event);
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        long nextTick = clock.nanoTime() + tickNanos;
+        while (running) {
+            try {
+                long wait = nextTick - clock.nanoTime();
+                Runnable event = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                for (int i = 0; event != null && i < EVENTS_PER_TICK_CHECK; i++) {
+                    runSafely(event);
+                    event = i + 1 < EVENTS_PER_TICK_CHECK ? queue.poll() : null;
+                }
+                long now = clock.nanoTime();
+                if (now >= nextTick) {
+                    for (GroupRuntime group : groups) {
+                        runSafely(group::tick);
+                    }
+                    // One tick per period even after a stall: a paused process must not act as if
+                    // time had passed in bursts it never observed.
+                    nextTick = Math.max(nextTick + tickNanos, now + tickNanos / 2);
+                }
+            } catch (InterruptedException e) {
+                if (running) {
+                    log.warn("{}: interrupted while running; stopping", name);
+                }
+                return;
+            }
+        }
+    }
+
+    private void runSafely(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException | Error e) {
+            // A group's own failures are handled inside GroupRuntime; anything reaching here is a bug.
+            log.error("{}: event failed", name, e);
+        }
+    }
+
+    /** Stops the thread after the event it is running; queued events are discarded. */
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.synod.core.runtime;
+
+import io.synod.core.api.SynodOptions;
+import io.synod.core.storage.Storage;
+import io.synod.core.transport.Transport;
+
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/** What every group runtime of one node shares. */
+record NodeContext(int nodeId, Set<Integer> members, SynodOptions options, Storage storage, Transport transport,
+                   Admission admission, NodeMetrics metrics, Clock clock, Executor applyPool) {
+}

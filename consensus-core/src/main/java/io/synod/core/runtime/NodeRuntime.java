@@ -1,0 +1,265 @@
+package io.synod.core.runtime;
+
+import io.synod.core.api.MetricsListener;
+import io.synod.core.api.NodeClosedException;
+import io.synod.core.api.ReplicatedGroup;
+import io.synod.core.api.StateMachine;
+import io.synod.core.api.SynodOptions;
+import io.synod.core.protocol.Message;
+import io.synod.core.protocol.ProtocolConfig;
+import io.synod.core.storage.Storage;
+import io.synod.core.transport.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Internal: the running node behind {@link io.synod.core.api.SynodNode}. Owns the consensus
+ * threads (groups pinned to them), the apply pool, the storage and the transport, and closes them
+ * in order. Not part of the public API; use {@code SynodNode}.
+ */
+public final class NodeRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+
+    private final int nodeId;
+    private final Set<Integer> members;
+    private final SynodOptions options;
+    private final Storage storage;
+    private final Transport transport;
+    private final NodeMetrics metrics;
+    private final Admission admission;
+    private final ExecutorService applyPool;
+    private final List<ConsensusLoop> loops = new ArrayList<>();
+    private final Map<Long, GroupRuntime> groups = new TreeMap<>();
+    private final Map<Long, ReplicatedGroup> handles = new TreeMap<>();
+    private final Map<Integer, Long> lastHeardNanos = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private ObjectName jmxName;
+    private volatile boolean closed;
+
+    /**
+     * Recovers every group from {@code storage} and starts the node. Fails (and closes what it
+     * opened) if any group's stored state cannot be trusted.
+     */
+    public NodeRuntime(int nodeId, Set<Integer> members, SynodOptions options, Storage storage, Transport transport,
+                       Map<Long, StateMachine> stateMachines, MetricsListener listener, Clock clock) {
+        this.nodeId = nodeId;
+        this.members = Set.copyOf(members);
+        this.options = options;
+        this.storage = storage;
+        this.transport = transport;
+        this.clock = clock;
+        this.metrics = new NodeMetrics(listener, clock);
+        this.admission = new Admission(options);
+        AtomicInteger applyThreadNumber = new AtomicInteger();
+        this.applyPool = Executors.newFixedThreadPool(options.applyThreads(), r -> {
+            Thread t = new Thread(r, "synod-" + nodeId + "-apply-" + applyThreadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            createGroups(stateMachines);
+        } catch (RuntimeException e) {
+            applyPool.shutdownNow();
+            throw e;
+        }
+        transport.start(this::onMessage);
+        loops.forEach(ConsensusLoop::start);
+        groups.values().forEach(g -> loopOf(g.groupId()).control(g::start));
+        registerJmx();
+        log.info("node {} started: {} group(s), members {}, {} consensus thread(s)", nodeId, groups.size(), members,
+                loops.size());
+    }
+
+    private void createGroups(Map<Long, StateMachine> stateMachines) {
+        NodeContext context = new NodeContext(nodeId, members, options, storage, transport, admission, metrics, clock,
+                applyPool);
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
+        for (int i = 0; i < options.consensusThreads(); i++) {
+            loops.add(new ConsensusLoop("synod-" + nodeId + "-consensus-" + (i + 1), clock, tickNanos,
+                    options.maxQueuedEvents()));
+        }
+        SplittableRandom random = new SplittableRandom();
+        CommandIds commandIds = new CommandIds(nodeId, random.split());
+        for (Map.Entry<Long, StateMachine> entry : new TreeMap<>(stateMachines).entrySet()) {
+            long groupId = entry.getKey();
+            ConsensusLoop loop = loopOf(groupId);
+            GroupRuntime group = new GroupRuntime(groupId, entry.getValue(), context, loop, protocolConfig(groupId),
+                    commandIds, random.split());
+            group.recover();
+            loop.pin(group);
+            groups.put(groupId, group);
+            handles.put(groupId, new Handle(group));
+        }
+    }
+
+    private ProtocolConfig protocolConfig(long groupId) {
+        return ProtocolConfig.builder()
+                .groupId(groupId).nodeId(nodeId).members(members)
+                .pipelineWindow(options.pipelineWindow())
+                .maxBatchCommands(options.maxBatchCommands()).maxBatchBytes(options.maxBatchBytes())
+                .maxPendingCommands(options.maxPendingProposals())
+                .heartbeatIntervalTicks(options.ticks(options.heartbeatIntervalMillis()))
+                .electionTimeoutTicks(options.ticks(options.electionTimeoutMillis()))
+                .maxElectionBackoffTicks(options.ticks(options.maxElectionBackoffMillis()))
+                .retransmitTicks(options.ticks(options.retransmitMillis()))
+                .build();
+    }
+
+    private ConsensusLoop loopOf(long groupId) {
+        return loops.get((int) Math.floorMod(groupId, (long) loops.size()));
+    }
+
+    private void onMessage(Message message) {
+        lastHeardNanos.put(message.from(), clock.nanoTime());
+        GroupRuntime group = groups.get(message.groupId());
+        if (group == null) {
+            metrics.messageDropped("unknown group " + message.groupId());
+        } else {
+            group.deliver(message);
+        }
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    public ReplicatedGroup group(long groupId) {
+        ReplicatedGroup handle = handles.get(groupId);
+        if (handle == null) {
+            throw new IllegalArgumentException("node " + nodeId + " hosts no group " + groupId + "; it hosts " + handles.keySet());
+        }
+        return handle;
+    }
+
+    public Set<Long> groups() {
+        return handles.keySet();
+    }
+
+    Collection<GroupRuntime> groupRuntimes() {
+        return groups.values();
+    }
+
+    NodeMetrics metrics() {
+        return metrics;
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    Map<Integer, Boolean> memberReachability() {
+        long now = clock.nanoTime();
+        long window = TimeUnit.MILLISECONDS.toNanos(options.electionTimeoutMillis());
+        Map<Integer, Boolean> reachable = new TreeMap<>();
+        for (int member : members) {
+            Long heard = lastHeardNanos.get(member);
+            reachable.put(member, member == nodeId || (heard != null && now - heard < window));
+        }
+        return reachable;
+    }
+
+    /**
+     * Stops taking proposals, stops the consensus threads, lets applies already handed over finish,
+     * fails every proposal still waiting with {@link NodeClosedException}, then closes the transport
+     * and the storage. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        loops.forEach(ConsensusLoop::close);
+        transport.close();
+        applyPool.shutdown();
+        try {
+            applyPool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        applyPool.shutdownNow();
+        NodeClosedException error = new NodeClosedException("node " + nodeId
+                + " closed before the outcome was known; the command may still be applied by the other replicas");
+        groups.values().forEach(g -> g.failPending(error));
+        storage.close();
+        unregisterJmx();
+        log.info("node {} closed", nodeId);
+    }
+
+    private void registerJmx() {
+        if (!options.registerJmx()) {
+            return;
+        }
+        try {
+            jmxName = new ObjectName("io.synod:type=Node,node=" + nodeId + ",instance=" + System.identityHashCode(this));
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new NodeMonitor(this), jmxName);
+        } catch (Exception e) {
+            log.warn("node {}: could not register the JMX bean: {}", nodeId, e.toString());
+            jmxName = null;
+        }
+    }
+
+    private void unregisterJmx() {
+        if (jmxName != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().unregisterMBean(jmxName);
+            } catch (Exception e) {
+                log.debug("node {}: could not unregister the JMX bean: {}", nodeId, e.toString());
+            }
+        }
+    }
+
+    /** The public handle of one group. */
+    private final class Handle implements ReplicatedGroup {
+        private final GroupRuntime group;
+
+        Handle(GroupRuntime group) {
+            this.group = group;
+        }
+
+        @Override
+        public long groupId() {
+            return group.groupId();
+        }
+
+        @Override
+        public CompletableFuture<byte[]> propose(byte[] command) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new NodeClosedException("node " + nodeId + " is closed"));
+            }
+            if (command.length > options.maxCommandBytes()) {
+                return CompletableFuture.failedFuture(
+                        new io.synod.core.api.CommandTooLargeException(command.length, options.maxCommandBytes()));
+            }
+            return group.propose(command);
+        }
+
+        @Override
+        public OptionalInt leader() {
+            int hint = group.leaderHint();
+            return hint == 0 ? OptionalInt.empty() : OptionalInt.of(hint);
+        }
+
+        @Override
+        public boolean isLeader() {
+            return group.isLeader();
+        }
+    }
+}
