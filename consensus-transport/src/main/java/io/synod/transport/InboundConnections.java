@@ -25,10 +25,13 @@ final class InboundConnections {
 
     /** Registers a new connection; false (and the caller closes it) if the limit is reached. */
     boolean admit(Channel channel) {
-        if (open.incrementAndGet() > max) {
-            open.decrementAndGet();
-            return false;
-        }
+        int current;
+        do {
+            current = open.get();
+            if (current >= max) {
+                return false;
+            }
+        } while (!open.compareAndSet(current, current + 1));
         all.add(channel);
         channel.closeFuture().addListener(f -> {
             open.decrementAndGet();

@@ -109,7 +109,7 @@ final class InboundHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && !finished) {
             refuse(ctx, new Handshake.Refusal(TransportStats.HandshakeRefusal.TLS_FAILURE, null,
-                    "TLS handshake failed: " + tls.cause().getMessage()));
+                    "TLS handshake failed: " + tls.cause()));
         }
         ctx.fireUserEventTriggered(event);
     }

@@ -109,7 +109,7 @@ final class OutboundHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && !finished) {
             fail(ctx, TransportStats.HandshakeRefusal.TLS_FAILURE, "TLS handshake with node " + link.peerId()
-                    + " failed: " + tls.cause().getMessage());
+                    + " failed: " + tls.cause());
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -118,7 +118,8 @@ final class OutboundHandshakeHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A write racing with a close fails with ClosedChannelException (an IOException): the message is
         // lost, as send() allows.
-        if (cause instanceof IOException) {
+        // During the handshake, failures (TLS alerts among them) are counted and logged by fail().
+        if (cause instanceof IOException || !finished) {
             context.log().debug("node {}: connection to node {} failed: {}", context.localNodeId(), link.peerId(),
                     cause.toString());
         } else {
