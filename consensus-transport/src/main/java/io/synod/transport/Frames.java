@@ -1,0 +1,57 @@
+package io.synod.transport;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The frame format: a 4-byte big-endian length, then that many bytes of one protobuf message.
+ * Encodes straight into a pooled buffer (no intermediate byte array) and decodes from the
+ * received buffer in place. Stateless and thread-safe.
+ */
+final class Frames {
+    static final int LENGTH_PREFIX_BYTES = 4;
+
+    private Frames() {
+    }
+
+    /** One frame holding {@code message}, or null if its body would exceed {@code maxBodyBytes}. */
+    static ByteBuf encode(ByteBufAllocator alloc, MessageLite message, int maxBodyBytes) {
+        int size = message.getSerializedSize();
+        if (size > maxBodyBytes) {
+            return null;
+        }
+        ByteBuf frame = alloc.ioBuffer(LENGTH_PREFIX_BYTES + size);
+        try {
+            frame.writeInt(size);
+            if (frame.nioBufferCount() == 1) {
+                CodedOutputStream out = CodedOutputStream.newInstance(frame.nioBuffer(LENGTH_PREFIX_BYTES, size));
+                message.writeTo(out);
+                out.checkNoSpaceLeft();
+                frame.writerIndex(LENGTH_PREFIX_BYTES + size);
+            } else {
+                message.writeTo(new ByteBufOutputStream(frame));
+            }
+            return frame;
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * A reader over a received frame body. Aliasing avoids copying bytes fields into the parsed
+     * message; safe because decoding copies every payload out before the frame is released.
+     */
+    static CodedInputStream reader(ByteBuf body) {
+        CodedInputStream in = CodedInputStream.newInstance(body.nioBuffer());
+        in.enableAliasing(true);
+        return in;
+    }
+}
