@@ -5,8 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.synod.core.codec.CodecException;
-import io.synod.core.codec.MessageCodec;
-import io.synod.core.codec.proto.Envelope;
+import io.synod.core.codec.WireCodec;
 import io.synod.core.protocol.Message;
 
 import java.io.IOException;
@@ -60,9 +59,7 @@ final class EnvelopeReceiver extends ChannelInboundHandlerAdapter {
     /** The message in {@code frame} (which it releases), or null after rejecting the frame. */
     private Message decode(ChannelHandlerContext ctx, ByteBuf frame) {
         try {
-            return MessageCodec.decode(Envelope.parseFrom(Frames.reader(frame)));
-        } catch (IOException e) {
-            reject(ctx, TransportStats.FrameRejection.UNDECODABLE, "not a valid envelope: " + e.getMessage());
+            return WireCodec.read(frame.nioBuffer());
         } catch (CodecException e) {
             reject(ctx, TransportStats.FrameRejection.UNDECODABLE, e.getMessage());
         } finally {

@@ -3,6 +3,8 @@ package io.synod.transport;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
+import io.synod.core.codec.WireCodec;
+import io.synod.core.protocol.Message;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -38,6 +40,28 @@ final class Frames {
             } else {
                 message.writeTo(new ByteBufOutputStream(frame));
             }
+            return frame;
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** One frame holding {@code message} in the wire format, or null if its body would exceed {@code maxBodyBytes}. */
+    static ByteBuf encode(ByteBufAllocator alloc, Message message, int maxBodyBytes) {
+        int size = WireCodec.size(message);
+        if (size > maxBodyBytes) {
+            return null;
+        }
+        ByteBuf frame = alloc.ioBuffer(LENGTH_PREFIX_BYTES + size);
+        try {
+            frame.writeInt(size);
+            CodedOutputStream out = frame.nioBufferCount() == 1
+                    ? CodedOutputStream.newInstance(frame.nioBuffer(LENGTH_PREFIX_BYTES, size))
+                    : CodedOutputStream.newInstance(new ByteBufOutputStream(frame));
+            WireCodec.write(message, out);
+            out.flush();
+            frame.writerIndex(LENGTH_PREFIX_BYTES + size);
             return frame;
         } catch (IOException | RuntimeException e) {
             frame.release();

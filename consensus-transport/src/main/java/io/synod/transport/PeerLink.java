@@ -9,7 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.synod.core.codec.MessageCodec;
 import io.synod.core.protocol.Message;
 
 import java.net.InetSocketAddress;
@@ -92,7 +91,7 @@ final class PeerLink {
             context.stats().dropped(TransportStats.Drop.BACKPRESSURE);
             return false;
         }
-        ByteBuf frame = Frames.encode(channel.alloc(), MessageCodec.encode(message), context.options().maxFrameBytes());
+        ByteBuf frame = Frames.encode(channel.alloc(), message, context.options().maxFrameBytes());
         if (frame == null) {
             context.stats().dropped(TransportStats.Drop.OVERSIZED);
             context.logLimited("oversized-send", "node {}: dropped a {} to node {}: it encodes larger than maxFrameBytes {}",

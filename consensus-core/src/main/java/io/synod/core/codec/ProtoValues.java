@@ -11,7 +11,6 @@ import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Value;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 
 import java.util.ArrayList;
@@ -32,24 +31,30 @@ final class ProtoValues {
     }
 
     static Ballot ballot(BallotPb pb, String field) throws CodecException {
-        if (pb.getRound() < 0 || pb.getNodeId() < 0) {
-            throw new CodecException(field + ": ballot " + Long.toUnsignedString(pb.getRound()) + "."
-                    + Integer.toUnsignedString(pb.getNodeId()) + " is out of range");
+        return ballot(pb.getRound(), pb.getNodeId(), field);
+    }
+
+    static Ballot ballot(long round, int nodeId, String field) throws CodecException {
+        if (round < 0 || nodeId < 0) {
+            throw new CodecException(field + ": ballot " + Long.toUnsignedString(round) + "."
+                    + Integer.toUnsignedString(nodeId) + " is out of range");
         }
         try {
-            return new Ballot(pb.getRound(), pb.getNodeId());
+            return new Ballot(round, nodeId);
         } catch (IllegalArgumentException e) {
             throw new CodecException(field + ": " + e.getMessage(), e);
         }
     }
 
     static CommandPb command(Command command) {
-        // The command's payload is already an immutable copy: wrap it without copying again.
-        return CommandPb.newBuilder().setId(command.id()).setPayload(UnsafeByteOperations.unsafeWrap(command.payload())).build();
+        // A command's payload never changes: serialize straight from it, without a copy.
+        return CommandPb.newBuilder().setId(command.id())
+                .setPayload(UnsafeByteOperations.unsafeWrap(command.payloadView())).build();
     }
 
     static Command command(CommandPb pb) {
-        return new Command(pb.getId(), bytes(pb.getPayload()));
+        // The one copy: the received buffer is released after decoding.
+        return Command.ofOwned(pb.getId(), pb.getPayload().toByteArray());
     }
 
     static ValuePb value(Value value) {
@@ -126,9 +131,5 @@ final class ProtoValues {
             throw new CodecException(field + " node id " + Integer.toUnsignedString(nodeId) + " is out of range (1 to 2^31-1)");
         }
         return nodeId;
-    }
-
-    private static byte[] bytes(ByteString bytes) {
-        return bytes.toByteArray();
     }
 }

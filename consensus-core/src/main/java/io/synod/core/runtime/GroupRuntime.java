@@ -184,7 +184,7 @@ final class GroupRuntime {
                 awaitingLeader.add(proposal);
                 continue;
             }
-            step(() -> replica.propose(new Command(proposal.commandId, proposal.command)));
+            step(() -> replica.propose(Command.ofOwned(proposal.commandId, proposal.command)));
         }
     }
 
@@ -221,7 +221,7 @@ final class GroupRuntime {
             return;
         }
         byDeadline.add(proposal);
-        step(() -> replica.propose(new Command(proposal.commandId, proposal.command)));
+        step(() -> replica.propose(Command.ofOwned(proposal.commandId, proposal.command)));
     }
 
     private void onPersisted(int forGeneration, long persistSeq, long issuedNanos, int records) {
@@ -350,7 +350,7 @@ final class GroupRuntime {
             proposal.forwards++;
             proposal.refusedBy = rejection.refusedBy();
             proposal.refusedAtNanos = node.clock().nanoTime();
-            if (node.transport().send(new Message.Forward(groupId, self, hint, new Command(proposal.commandId, proposal.command)))) {
+            if (node.transport().send(new Message.Forward(groupId, self, hint, Command.ofOwned(proposal.commandId, proposal.command)))) {
                 return; // the outcome arrives with our own copy of the log
             }
         }

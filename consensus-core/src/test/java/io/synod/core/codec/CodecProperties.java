@@ -116,6 +116,10 @@ class CodecProperties {
 
     @Provide
     Arbitrary<Message> messages() {
+        return allMessages();
+    }
+
+    static Arbitrary<Message> allMessages() {
         Arbitrary<Long> group = Arbitraries.longs().between(0, Long.MAX_VALUE);
         Arbitrary<Integer> node = Arbitraries.integers().between(1, Integer.MAX_VALUE);
         Arbitrary<AcceptedEntry> votes = Combinators.combine(slots(), ballots(), values()).as(AcceptedEntry::new);
