@@ -1,0 +1,45 @@
+package io.synod.storage;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starts a main class of the test classpath in a child JVM (same java binary, same classpath). */
+final class ChildJvm {
+    private ChildJvm() {
+    }
+
+    static Process start(Class<?> mainClass, String... args) {
+        return start(List.of(), mainClass, args);
+    }
+
+    /** {@code prefix} runs before java (e.g. {@code prlimit --fsize=...}). */
+    static Process start(List<String> prefix, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>(prefix);
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        try {
+            return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The child's next output line; fails with its exit code if it ended first. */
+    static String readLine(BufferedReader out, Process child) throws IOException {
+        String line = out.readLine();
+        if (line == null) {
+            throw new AssertionError("the child ended without output, exit code "
+                    + (child.isAlive() ? "(still running)" : child.exitValue()));
+        }
+        return line;
+    }
+}
