@@ -17,6 +17,11 @@ final class ChildJvm {
 
     /** {@code prefix} runs before java (e.g. {@code prlimit --fsize=...}). */
     static Process start(List<String> prefix, Class<?> mainClass, String... args) {
+        return start(prefix, ProcessBuilder.Redirect.PIPE, mainClass, args);
+    }
+
+    /** Like {@link #start(List, Class, String...)}, with the child's standard output sent to {@code output}. */
+    static Process start(List<String> prefix, ProcessBuilder.Redirect output, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>(prefix);
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.add("-Xmx256m");
@@ -27,7 +32,7 @@ final class ChildJvm {
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         try {
-            return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return new ProcessBuilder(command).redirectOutput(output).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
