@@ -34,6 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final long IDLE_SPIN_NANOS = 50_000;
 
     private final DbHandle handle;
     private final BatchWriter batchWriter;
@@ -48,8 +49,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private final Condition workOrClose = lock.newCondition();
     private final Condition spaceOrStateChange = lock.newCondition();
     private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
+    /** {@code queue.size()}, readable without the lock so the writer can spin on it. */
+    private volatile int queuedOps;
     private long queuedBytes;
-    private boolean closing;
+    private volatile boolean closing;
     private volatile WriteFailure failure;
     private volatile long batchesWritten;
     private volatile long opsWritten;
@@ -84,6 +87,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 spaceOrStateChange.awaitUninterruptibly();
             }
             queue.addLast(pending);
+            queuedOps = queue.size();
             queuedBytes += op.sizeBytes();
             if (queue.size() == 1) {
                 workOrClose.signalAll();
@@ -177,6 +181,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** Moves queued ops into {@code batch}; false once closing and nothing is left. */
     private boolean take(List<Pending<?>> batch) {
+        spinWhileIdle();
         lock.lock();
         try {
             while (queue.isEmpty() && !closing && failure == null) {
@@ -189,10 +194,23 @@ final class GroupCommitWriter implements AutoCloseable {
                 batch.add(next);
             }
             queuedBytes -= bytes;
+            queuedOps = queue.size();
             spaceOrStateChange.signalAll();
             return !(batch.isEmpty() && closing);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Spins up to {@link #IDLE_SPIN_NANOS} for the next op before the writer parks: a caller that
+     * appends again right after its future completes then finds the writer awake, which saves a
+     * thread wake-up (tens of microseconds) per sync when there are few appenders.
+     */
+    private void spinWhileIdle() {
+        long deadline = System.nanoTime() + IDLE_SPIN_NANOS;
+        while (queuedOps == 0 && !closing && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 
@@ -237,6 +255,7 @@ final class GroupCommitWriter implements AutoCloseable {
             StorageException.WriteFailed refusal = failure.refusal();
             queue.forEach(p -> p.future.completeExceptionally(refusal));
             queue.clear();
+            queuedOps = 0;
             queuedBytes = 0;
             spaceOrStateChange.signalAll();
             workOrClose.signalAll();
