@@ -1,6 +1,7 @@
 package io.synod.storage;
 
 import io.synod.core.codec.JournalCodec;
+import io.synod.core.protocol.Ballot;
 import io.synod.core.protocol.JournalRecord;
 
 import java.util.ArrayList;
@@ -18,15 +19,27 @@ final class JournalWrites {
     private JournalWrites() {
     }
 
-    /** Appends already-encoded records, in order. */
+    /**
+     * Appends already-encoded records, in order, and keeps the group's stored promise at the
+     * highest ballot ever promised or voted at. A vote implies a promise of its ballot, but votes
+     * are overwritten per slot and deleted by truncation; if the implied promise lived only in the
+     * vote, either could lower the durable promise, and an acceptor that restarts with a lower
+     * promise can accept what it promised to refuse. So a vote above the stored promise also
+     * writes it as the promise, and a promise record is written only if it is higher.
+     */
     static final class Append implements WriteOp<Void> {
+        private final long groupId;
         private final List<byte[]> keys;
         private final List<byte[]> values;
+        /** Per record: the ballot it promises (a promise's, or a vote's implied one), or null. */
+        private final List<Ballot> ballots;
         private final long sizeBytes;
 
-        private Append(List<byte[]> keys, List<byte[]> values, long sizeBytes) {
+        private Append(long groupId, List<byte[]> keys, List<byte[]> values, List<Ballot> ballots, long sizeBytes) {
+            this.groupId = groupId;
             this.keys = keys;
             this.values = values;
+            this.ballots = ballots;
             this.sizeBytes = sizeBytes;
         }
 
@@ -38,7 +51,18 @@ final class JournalWrites {
         @Override
         public Void addTo(Context context) throws org.rocksdb.RocksDBException {
             for (int i = 0; i < keys.size(); i++) {
-                context.batch().put(keys.get(i), values.get(i));
+                Ballot ballot = ballots.get(i);
+                boolean raisesPromise = ballot != null && ballot.isAbove(context.caches().promise(context.db(), groupId));
+                boolean isPromise = keys.get(i)[0] == Keys.PROMISE;
+                if (!isPromise) {
+                    context.batch().put(keys.get(i), values.get(i));
+                }
+                if (raisesPromise) {
+                    byte[] promise = isPromise ? values.get(i)
+                            : JournalCodec.encode(new JournalRecord.PromisedBallot(groupId, ballot));
+                    context.batch().put(Keys.group(Keys.PROMISE, groupId), promise);
+                    context.caches().promise(groupId, ballot);
+                }
             }
             return null;
         }
@@ -48,6 +72,7 @@ final class JournalWrites {
     static Append append(long groupId, List<JournalRecord> records) {
         List<byte[]> keys = new ArrayList<>(records.size());
         List<byte[]> values = new ArrayList<>(records.size());
+        List<Ballot> ballots = new ArrayList<>(records.size());
         long size = 0;
         for (JournalRecord record : records) {
             if (record.groupId() != groupId) {
@@ -57,12 +82,23 @@ final class JournalWrites {
             byte[] value = JournalCodec.encode(record);
             keys.add(key);
             values.add(value);
+            ballots.add(promisedBy(record));
             size += key.length + value.length + RECORD_OVERHEAD_BYTES;
         }
-        return new Append(keys, values, size);
+        return new Append(groupId, keys, values, ballots, size);
     }
 
-    /** The promise has one key per group (the latest wins); votes and chosen values one per slot. */
+    private static Ballot promisedBy(JournalRecord record) {
+        if (record instanceof JournalRecord.PromisedBallot p) {
+            return p.ballot();
+        }
+        if (record instanceof JournalRecord.AcceptedValue a) {
+            return a.ballot();
+        }
+        return null;
+    }
+
+    /** The promise has one key per group; votes and chosen values one per slot (a later one overwrites). */
     static byte[] keyOf(JournalRecord record) {
         if (record instanceof JournalRecord.PromisedBallot p) {
             return Keys.group(Keys.PROMISE, p.groupId());

@@ -1,5 +1,9 @@
 package io.synod.storage;
 
+import io.synod.core.codec.CodecException;
+import io.synod.core.codec.JournalCodec;
+import io.synod.core.protocol.Ballot;
+import io.synod.core.protocol.JournalRecord;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 
@@ -9,12 +13,38 @@ import java.util.Map;
 /**
  * What the writer remembers between batches so that an op can depend on earlier ops without a
  * read that would miss the unwritten part of the current batch: each group's truncation floor
- * and committed snapshot id. Loaded lazily from the database; {@link #clear()}ed after a failed
+ * committed snapshot id and promise. Loaded lazily from the database; {@link #clear()}ed after a failed
  * batch, whose ops may not have reached the disk. Owned by the writer thread; not thread-safe.
  */
 final class WriterCaches {
     private final Map<Long, Long> floors = new HashMap<>();
     private final Map<Long, Long> snapshotIds = new HashMap<>();
+    private final Map<Long, Ballot> promises = new HashMap<>();
+
+    /** The group's stored promise ({@link Ballot#ZERO} if none, or if it is unreadable). */
+    Ballot promise(RocksDB db, long groupId) throws RocksDBException {
+        Ballot cached = promises.get(groupId);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] stored = db.get(Keys.group(Keys.PROMISE, groupId));
+        Ballot promise = Ballot.ZERO;
+        if (stored != null) {
+            try {
+                if (JournalCodec.decode(stored) instanceof JournalRecord.PromisedBallot p) {
+                    promise = p.ballot();
+                }
+            } catch (CodecException e) {
+                promise = Ballot.ZERO; // recovery reports the damage; a new promise replaces it
+            }
+        }
+        promises.put(groupId, promise);
+        return promise;
+    }
+
+    void promise(long groupId, Ballot promise) {
+        promises.put(groupId, promise);
+    }
 
     /** The group's truncation floor (0 if never truncated); an unreadable floor counts as 0. */
     long floor(RocksDB db, long groupId) throws RocksDBException {
@@ -65,5 +95,6 @@ final class WriterCaches {
     void clear() {
         floors.clear();
         snapshotIds.clear();
+        promises.clear();
     }
 }
