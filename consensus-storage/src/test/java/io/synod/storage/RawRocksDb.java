@@ -12,14 +12,19 @@ final class RawRocksDb implements AutoCloseable {
     private final Options options;
     private final RocksDB db;
 
-    private RawRocksDb(Path directory) throws RocksDBException {
+    private RawRocksDb(Path directory, boolean readOnly) throws RocksDBException {
         RocksDB.loadLibrary();
         this.options = new Options().setCreateIfMissing(true);
-        this.db = RocksDB.open(options, directory.toString());
+        this.db = readOnly ? RocksDB.openReadOnly(options, directory.toString()) : RocksDB.open(options, directory.toString());
     }
 
     static RawRocksDb open(Path directory) throws RocksDBException {
-        return new RawRocksDb(directory);
+        return new RawRocksDb(directory, false);
+    }
+
+    /** A read-only view (as of now) that works while a storage has the directory open. */
+    static RawRocksDb openReadOnly(Path directory) throws RocksDBException {
+        return new RawRocksDb(directory, true);
     }
 
     byte[] get(byte[] key) throws RocksDBException {
