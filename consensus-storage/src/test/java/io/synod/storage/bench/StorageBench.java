@@ -32,6 +32,9 @@ import java.util.stream.Stream;
  *       RocksDB groups concurrent writers into one WAL write and one sync by itself.</li>
  *   <li><b>ours</b>: N threads, each appending one vote with a 128-byte payload through
  *       {@link RocksDbStorage#append} and waiting for its future.</li>
+ *   <li><b>ideal</b>: one thread writing synced batches of N puts back to back — what the disk
+ *       allows when batches of N are free: no caller waits, no thread hand-offs. A ceiling no group
+ *       commit whose callers each wait for their own record can reach; reported for scale.</li>
  * </ul>
  * Both use the storage's RocksDB options, write the same key and value sizes (raw values are as
  * long as our encoded records), and each run starts on a fresh directory. Runs alternate raw and
@@ -61,14 +64,17 @@ public final class StorageBench {
                 int appenders = Integer.parseInt(count.trim());
                 List<Double> raw = new ArrayList<>();
                 List<Double> ours = new ArrayList<>();
+                List<Double> ideal = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
                     raw.add(rawRun(root.resolve("raw-" + appenders + "-" + run), appenders, warmupSeconds, measureSeconds));
                     ours.add(oursRun(root.resolve("ours-" + appenders + "-" + run), appenders, warmupSeconds, measureSeconds));
+                    ideal.add(idealRun(root.resolve("ideal-" + appenders + "-" + run), appenders, warmupSeconds, measureSeconds));
                 }
                 double rawMedian = median(raw);
                 double oursMedian = median(ours);
-                System.out.printf("RESULT appenders=%d raw=%.0f/s ours=%.0f/s ratio=%.2f (raw runs %s, ours runs %s)%n",
-                        appenders, rawMedian, oursMedian, oursMedian / rawMedian, format(raw), format(ours));
+                System.out.printf("RESULT appenders=%d raw=%.0f/s ours=%.0f/s ratio=%.2f ideal=%.0f/s (raw runs %s, ours runs %s,"
+                        + " ideal runs %s)%n", appenders, rawMedian, oursMedian, oursMedian / rawMedian, median(ideal),
+                        format(raw), format(ours), format(ideal));
             }
         } finally {
             deleteTree(root);
@@ -93,6 +99,27 @@ public final class StorageBench {
             });
             System.out.printf("  raw  appenders=%d %.0f/s%n", appenders, rate);
             return rate;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static double idealRun(Path dir, int batchSize, double warmupSeconds, double measureSeconds) throws Exception {
+        byte[] value = new byte[encodedRecordBytes()];
+        new Random(1).nextBytes(value);
+        try (Options options = BenchSupport.rocksDbOptions();
+             RocksDB db = RocksDB.open(options, dir.toString());
+             WriteOptions sync = new WriteOptions().setSync(true)) {
+            double batches = measure(1, warmupSeconds, measureSeconds, (thread, i) -> {
+                try (WriteBatch batch = new WriteBatch()) {
+                    for (int k = 0; k < batchSize; k++) {
+                        batch.put(ByteBuffer.allocate(17).put((byte) 2).putLong(k % 4).putLong(i * batchSize + k).array(), value);
+                    }
+                    db.write(sync, batch);
+                }
+            });
+            System.out.printf("  ideal batch=%d %.0f/s%n", batchSize, batches * batchSize);
+            return batches * batchSize;
         } finally {
             deleteTree(dir);
         }
