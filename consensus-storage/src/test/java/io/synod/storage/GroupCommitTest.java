@@ -55,7 +55,7 @@ class GroupCommitTest {
         long batchesBefore = storage.batchesWritten();
         disk.hold.countDown();
         first.get(10, TimeUnit.SECONDS);
-        CompletableFuture.allOf(queued.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(queued.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
         assertEquals(batchesBefore + 2, storage.batchesWritten(), "the 100 appends queued during the sync form one batch");
         assertEquals(101, storage.opsWritten());
     }
@@ -73,7 +73,7 @@ class GroupCommitTest {
         }
         disk.hold.countDown();
         first.get(10, TimeUnit.SECONDS);
-        CompletableFuture.allOf(queued.toArray(new CompletableFuture[0])).get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(queued.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
         // each append is ~200 bytes with overhead: 4 KiB holds about 20 of them
         assertTrue(storage.batchesWritten() >= 1 + 100 / 25, "batches: " + storage.batchesWritten());
     }
