@@ -6,8 +6,13 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -18,6 +23,7 @@ import java.util.stream.Stream;
  * this cluster's metadata.
  */
 final class DataDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
     private DataDirectory() {
     }
 
@@ -43,6 +49,7 @@ final class DataDirectory {
         try {
             if (!Files.exists(dir)) {
                 Files.createDirectories(dir);
+                syncDirectory(dir.getParent()); // so that the new directory's entry survives a power loss
                 return true;
             }
             if (!Files.isDirectory(dir)) {
@@ -61,6 +68,18 @@ final class DataDirectory {
                     + " database; nothing was modified. Pass an empty or missing directory, or this node's own data directory");
         } catch (IOException e) {
             throw new StorageException("cannot prepare data directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Makes a directory's entries durable; where the platform cannot open a directory, skipped. */
+    private static void syncDirectory(Path dir) throws IOException {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (UnsupportedOperationException | AccessDeniedException e) {
+            LOG.debug("cannot sync directory {}: {}", dir, e.toString());
         }
     }
 

@@ -152,12 +152,13 @@ final class GroupCommitWriter implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        writeOptions.close();
     }
 
     private void run() {
         List<Pending<?>> batch = new ArrayList<>();
-        try (WriteBatch writeBatch = new WriteBatch()) {
+        // writeOptions are closed here, by this thread, not by close(): close() may run on this
+        // thread, inside a future's callback, before the loop has finished.
+        try (writeOptions; WriteBatch writeBatch = new WriteBatch()) {
             while (true) {
                 if (failure != null) {
                     if (!awaitProbeTime()) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Group commit: one sync for everything queued meanwhile, and nothing reported before the sync returns. */
@@ -102,5 +103,27 @@ class GroupCommitTest {
         storage.append(1, List.of()).get(10, TimeUnit.SECONDS);
         DurableState state = storage.recover(1);
         assertEquals(200, state.accepted().size());
+    }
+
+    @Test
+    void closingOrAppendingFromAFutureCallbackNeitherDeadlocksNorCrashes() throws Exception {
+        storage = RocksDbStorage.open(RocksDbStorageOptions.builder(directory, "gc")
+                .maxBatchBytes(RocksDbStorageOptions.MIN_BATCH_BYTES).maxQueuedBytes(RocksDbStorageOptions.MIN_BATCH_BYTES)
+                .build());
+        List<CompletableFuture<Void>> chained = new ArrayList<>();
+        storage.append(1, List.of(Records.vote(1, 1))).thenRun(() -> {
+            for (long slot = 2; slot <= 100; slot++) { // far beyond maxQueuedBytes, on the writer thread
+                chained.add(storage.append(1, List.of(Records.vote(1, slot))));
+            }
+        }).get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(chained.toArray(new CompletableFuture<?>[0])).get(10, TimeUnit.SECONDS);
+        assertEquals(100, storage.recover(1).accepted().size());
+
+        storage.append(1, List.of(Records.vote(1, 101))).thenRun(storage::close).get(10, TimeUnit.SECONDS);
+        assertThrows(io.synod.core.storage.StorageException.Closed.class,
+                () -> storage.append(1, List.of(Records.vote(1, 102))));
+        try (RocksDbStorage reopened = RocksDbStorage.open(RocksDbStorageOptions.builder(directory, "gc").build())) {
+            assertEquals(101, reopened.recover(1).accepted().size());
+        }
     }
 }
