@@ -9,12 +9,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
 /**
  * Child process of {@link KillNineTest}: appends votes and chosen values from several threads
- * (many in flight, so group commit forms real batches) and commits snapshots, printing each
- * {@code ACK group slot} and {@code SNAP slot} only after storage reported it durable. It runs
+ * (many in flight, so group commit forms real batches), commits snapshots, and keeps truncating a
+ * prefix of {@link #TRUNCATED_GROUP}. It prints {@code ACK group slot}, {@code SNAP slot} and
+ * {@code TRUNC group slot} only after storage reported them durable, and {@code TRUNC-START group
+ * slot} before it asks for a truncation (which may then be durable without having been reported). It runs
  * until killed, or stops by itself after {@link #MAX_RUN_MILLIS} or {@link #MAX_APPENDS_PER_THREAD}.
  *
  * <p>Args: data directory, cluster id, run number.
@@ -23,6 +27,9 @@ public final class CrashWriter {
     static final int THREADS = 4;
     static final int GROUPS = 3;
     static final long SNAPSHOT_GROUP = 99;
+    /** Truncated continuously, {@link #TRUNCATION_LAG} slots behind what thread 0 (of this group) has acknowledged. */
+    static final long TRUNCATED_GROUP = 1;
+    static final long TRUNCATION_LAG = 1000;
     static final long SLOTS_PER_RUN = 10_000_000;
     static final long SLOTS_PER_THREAD = 1_000_000;
     static final int SNAPSHOT_CHUNK_BYTES = 16 * 1024;
@@ -56,12 +63,15 @@ public final class CrashWriter {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true);
         out.println("READY");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_RUN_MILLIS);
-        Thread[] threads = new Thread[THREADS + 1];
+        AtomicLong ackedByThread0 = new AtomicLong(firstSlot(run, 0));
+        Thread[] threads = new Thread[THREADS + 2];
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
-            threads[t] = new Thread(() -> appendLoop(storage, out, run, thread, deadline));
+            threads[t] = new Thread(() -> appendLoop(storage, out, run, thread, deadline,
+                    thread == 0 ? ackedByThread0 : new AtomicLong()));
         }
         threads[THREADS] = new Thread(() -> snapshotLoop(storage, out, run, deadline));
+        threads[THREADS + 1] = new Thread(() -> truncationLoop(storage, out, run, deadline, ackedByThread0));
         for (Thread thread : threads) {
             thread.start();
         }
@@ -72,7 +82,8 @@ public final class CrashWriter {
         out.println("DONE");
     }
 
-    private static void appendLoop(RocksDbStorage storage, PrintStream out, int run, int thread, long deadline) {
+    private static void appendLoop(RocksDbStorage storage, PrintStream out, int run, int thread, long deadline,
+                                   AtomicLong highestAcked) {
         long group = groupOf(thread);
         long first = firstSlot(run, thread);
         Semaphore inFlight = new Semaphore(IN_FLIGHT_PER_THREAD);
@@ -83,11 +94,28 @@ public final class CrashWriter {
                     .whenComplete((ok, error) -> {
                         if (error == null) {
                             out.println("ACK " + group + " " + acked);
+                            highestAcked.accumulateAndGet(acked, Math::max);
                         }
                         inFlight.release();
                     });
         }
         inFlight.acquireUninterruptibly(IN_FLIGHT_PER_THREAD);
+    }
+
+    /** Keeps one truncation of {@link #TRUNCATED_GROUP} in flight most of the time, trailing thread 0's appends. */
+    private static void truncationLoop(RocksDbStorage storage, PrintStream out, int run, long deadline, AtomicLong acked) {
+        long floor = firstSlot(run, 0);
+        while (System.nanoTime() < deadline) {
+            long target = acked.get() - TRUNCATION_LAG;
+            if (target <= floor) {
+                LockSupport.parkNanos(200_000); // a load generator pacing itself, not waiting for a condition
+                continue;
+            }
+            floor = target;
+            out.println("TRUNC-START " + TRUNCATED_GROUP + " " + floor);
+            storage.truncatePrefix(TRUNCATED_GROUP, floor).join();
+            out.println("TRUNC " + TRUNCATED_GROUP + " " + floor);
+        }
     }
 
     private static void snapshotLoop(RocksDbStorage storage, PrintStream out, int run, long deadline) {

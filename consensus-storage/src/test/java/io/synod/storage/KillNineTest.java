@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * SIGKILL ({@link Process#destroyForcibly()}) at a random moment, again and again on one data
  * directory. After every kill the directory must open and recover (nothing half-written or
  * corrupt is visible), every record the child reported durable must be there with its exact
- * value, and the snapshot must be intact and no older than the last one reported committed.
+ * value unless a truncation removed it, a truncation is applied entirely or not at all, and the
+ * snapshot must be intact and no older than the last one reported committed.
  *
  * <p>{@code -Dsynod.storage.kills=N} (default 24) and {@code -Dsynod.storage.killSeed=S} choose
  * the number of kills and the random schedule; a failure prints the seed.
@@ -39,6 +41,9 @@ class KillNineTest {
 
     @TempDir
     Path directory;
+    private long truncationsAcknowledged;
+    private int truncationsInFlightApplied;
+    private int truncationsInFlightNotApplied;
 
     @Test
     void everyAcknowledgedRecordSurvivesKillNine() throws Exception {
@@ -48,6 +53,7 @@ class KillNineTest {
         Path data = directory.resolve("data");
         long totalAcks = 0;
         long lastSnapshot = -1;
+        Floors floors = new Floors();
         List<Acks> history = new ArrayList<>();
         for (int run = 0; run < kills; run++) {
             String context = "run " + run + " of seed " + seed + " (rerun with -Dsynod.storage.killSeed=" + seed + ")";
@@ -56,12 +62,18 @@ class KillNineTest {
             String output = runAndKill(data, run, duringStartup, runMillis, context);
             Acks acks = Acks.parse(output);
             history.add(acks);
+            truncationsAcknowledged += acks.truncations;
             totalAcks += acks.count;
             lastSnapshot = Math.max(lastSnapshot, acks.lastSnapshot);
-            verify(data, run, history, lastSnapshot, context);
+            floors.started = Math.max(floors.started, acks.truncationStarted);
+            floors.acknowledged = Math.max(floors.acknowledged, acks.truncationAcknowledged);
+            verify(data, run, history, lastSnapshot, floors, context);
         }
         System.out.printf("KillNineTest: %d kills (seed %d), %d acknowledged appends and snapshots up to slot %d"
-                + " verified%n", kills, seed, totalAcks, lastSnapshot);
+                + " verified; %d truncations acknowledged, %d caught in flight by a kill (%d applied, %d not)%n", kills,
+                seed, totalAcks, lastSnapshot, truncationsAcknowledged,
+                truncationsInFlightApplied + truncationsInFlightNotApplied, truncationsInFlightApplied,
+                truncationsInFlightNotApplied);
         assertTrue(totalAcks > 1000, "the children acknowledged only " + totalAcks + " appends; the test proved little");
     }
 
@@ -92,27 +104,63 @@ class KillNineTest {
         return printed;
     }
 
-    private static void verify(Path data, int run, List<Acks> history, long lastSnapshot, String context) throws Exception {
+    private void verify(Path data, int run, List<Acks> history, long lastSnapshot, Floors floors, String context)
+            throws Exception {
         int oldestKept = Math.max(0, run - RUNS_KEPT);
         try (RocksDbStorage storage = RocksDbStorage.open(RocksDbStorageOptions.builder(data, CLUSTER)
                 .snapshotChunkBytes(CrashWriter.SNAPSHOT_CHUNK_BYTES).build())) {
             for (long g = 1; g <= CrashWriter.GROUPS; g++) {
                 long group = g;
                 DurableState state = storage.recover(group); // throws if anything is damaged
+                Floors groupFloors = group == CrashWriter.TRUNCATED_GROUP ? floors : new Floors();
+                List<Long> inTruncationInFlight = new ArrayList<>();
                 for (Acks acks : history.subList(oldestKept, run + 1)) {
                     for (long slot : acks.slots.getOrDefault(group, List.of())) {
-                        assertEquals(Records.valueOf(group, slot), state.accepted().containsKey(slot)
-                                ? state.accepted().get(slot).value() : null, "vote " + group + "/" + slot + ", " + context);
-                        assertEquals(Records.valueOf(group, slot), state.chosen().get(slot),
-                                "chosen " + group + "/" + slot + ", " + context);
+                        if (slot < groupFloors.acknowledged) {
+                            assertFalse(state.accepted().containsKey(slot) || state.chosen().containsKey(slot),
+                                    "truncated " + group + "/" + slot + " is back, " + context);
+                        } else if (slot < groupFloors.started) {
+                            inTruncationInFlight.add(slot);
+                        } else {
+                            assertPresent(state, group, slot, context);
+                        }
                     }
                 }
+                assertTruncatedAtomically(state, group, inTruncationInFlight, context);
+                assertTrue(state.accepted().headMap(groupFloors.acknowledged).isEmpty()
+                        && state.chosen().headMap(groupFloors.acknowledged).isEmpty(),
+                        "records below the acknowledged floor " + groupFloors.acknowledged + ", " + context);
                 state.accepted().forEach((slot, entry) -> assertEquals(Records.valueOf(group, slot), entry.value(),
                         "an unacknowledged vote that survived is intact too: " + slot + ", " + context));
                 storage.truncatePrefix(group, CrashWriter.firstSlot(oldestKept, 0)).get(30, TimeUnit.SECONDS);
             }
             verifySnapshot(storage, lastSnapshot, context);
         }
+    }
+
+    private static void assertPresent(DurableState state, long group, long slot, String context) {
+        assertEquals(Records.valueOf(group, slot), state.accepted().containsKey(slot)
+                ? state.accepted().get(slot).value() : null, "vote " + group + "/" + slot + ", " + context);
+        assertEquals(Records.valueOf(group, slot), state.chosen().get(slot), "chosen " + group + "/" + slot + ", " + context);
+    }
+
+    /**
+     * Acknowledged records below a truncation that was asked for but not reported durable when the
+     * child died: the truncation happened entirely or not at all, so they are all there or all gone.
+     */
+    private void assertTruncatedAtomically(DurableState state, long group, List<Long> slots, String context) {
+        if (slots.isEmpty()) {
+            return;
+        }
+        long present = slots.stream().filter(slot -> state.accepted().containsKey(slot)).count();
+        if (present == 0) {
+            slots.forEach(slot -> assertFalse(state.chosen().containsKey(slot), "half-truncated " + slot + ", " + context));
+            truncationsInFlightApplied++;
+            return;
+        }
+        assertEquals(slots.size(), present, "a truncation was applied in part, " + context);
+        slots.forEach(slot -> assertPresent(state, group, slot, context));
+        truncationsInFlightNotApplied++;
     }
 
     private static void verifySnapshot(RocksDbStorage storage, long lastSnapshot, String context) {
@@ -134,11 +182,20 @@ class KillNineTest {
         }
     }
 
+    /** The truncation floors of {@link CrashWriter#TRUNCATED_GROUP}: the highest asked for, and the highest reported durable. */
+    private static final class Floors {
+        long started;
+        long acknowledged;
+    }
+
     /** What the child reported durable; only lines ended by a newline count (the last one may be cut by the kill). */
     private static final class Acks {
         final Map<Long, List<Long>> slots = new HashMap<>();
         long count;
         long lastSnapshot = -1;
+        long truncationStarted;
+        long truncationAcknowledged;
+        long truncations;
 
         static Acks parse(String output) {
             Acks acks = new Acks();
@@ -150,6 +207,11 @@ class KillNineTest {
                     acks.count++;
                 } else if (parts[0].equals("SNAP")) {
                     acks.lastSnapshot = Math.max(acks.lastSnapshot, Long.parseLong(parts[1]));
+                } else if (parts[0].equals("TRUNC-START")) {
+                    acks.truncationStarted = Math.max(acks.truncationStarted, Long.parseLong(parts[2]));
+                } else if (parts[0].equals("TRUNC")) {
+                    acks.truncationAcknowledged = Math.max(acks.truncationAcknowledged, Long.parseLong(parts[2]));
+                    acks.truncations++;
                 }
             }
             return acks;
