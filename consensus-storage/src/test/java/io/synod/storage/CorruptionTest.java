@@ -183,6 +183,26 @@ class CorruptionTest {
         }
     }
 
+    @Test
+    void damageInTheMiddleOfTheLogIsRefusedRatherThanSkipped() throws Exception {
+        try (RocksDbStorage storage = open()) {
+            for (long slot = 1; slot <= 100; slot++) { // one log record each, kept in the log (no flush)
+                storage.append(GROUP, List.of(Records.vote(GROUP, slot))).get(10, TimeUnit.SECONDS);
+            }
+        }
+        Path log;
+        try (var files = java.nio.file.Files.list(directory)) {
+            log = files.filter(f -> f.getFileName().toString().endsWith(".log"))
+                    .max(java.util.Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(log);
+        bytes[bytes.length / 2] ^= 0x10;
+        java.nio.file.Files.write(log, bytes);
+        StorageException.Corrupt e = assertThrows(StorageException.Corrupt.class, this::open,
+                "acknowledged records after the damage must not be dropped silently");
+        assertTrue(e.getMessage().contains("must not act as an acceptor"), e.getMessage());
+    }
+
     private static void readAll(SnapshotReader reader) {
         byte[] buffer = new byte[1000];
         while (reader.read(buffer, 0, buffer.length) >= 0) {
