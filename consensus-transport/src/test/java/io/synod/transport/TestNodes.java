@@ -86,7 +86,8 @@ final class TestNodes {
 
     private static int ephemeralRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            // Line by line: /proc files report a size that makes Files.readString stop early.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
             return Math.max(21_000, Integer.parseInt(range.split("\\s+")[0]));
         } catch (IOException | RuntimeException e) {
             return 32_768; // Linux's default

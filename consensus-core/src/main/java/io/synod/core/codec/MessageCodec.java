@@ -77,7 +77,7 @@ public final class MessageCodec {
             e.setHeartbeat(HeartbeatPb.newBuilder().setBallot(ballot(m.ballot())).setCommitUpTo(m.commitUpTo()));
         } else if (message instanceof Message.HeartbeatReply m) {
             e.setHeartbeatReply(HeartbeatReplyPb.newBuilder().setBallot(ballot(m.ballot()))
-                    .setFirstUnchosenSlot(m.firstUnchosenSlot()));
+                    .setFirstUnchosenSlot(m.firstUnchosenSlot()).setHighestVotedSlot(m.highestVotedSlot()));
         } else if (message instanceof Message.Nack m) {
             e.setNack(NackPb.newBuilder().setBallot(ballot(m.ballot())).setPromised(ballot(m.promised()))
                     .setReason(m.reason() == Message.NackReason.LEADER_ALIVE
@@ -143,7 +143,8 @@ public final class MessageCodec {
             case HEARTBEAT_REPLY: {
                 HeartbeatReplyPb m = e.getHeartbeatReply();
                 return new Message.HeartbeatReply(group, from, to, ballot(m.getBallot(), "heartbeat reply"),
-                        slotBound(m.getFirstUnchosenSlot(), "heartbeat reply first unchosen slot"));
+                        slotBound(m.getFirstUnchosenSlot(), "heartbeat reply first unchosen slot"),
+                        slotBound(m.getHighestVotedSlot(), "heartbeat reply highest voted slot"));
             }
             case NACK:
                 return nack(group, from, to, e.getNack());

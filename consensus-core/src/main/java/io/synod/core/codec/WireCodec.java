@@ -75,6 +75,7 @@ public final class WireCodec {
         } else if (message instanceof Message.HeartbeatReply m) {
             writeBallot(out, 1, m.ballot());
             writeUInt64(out, 2, m.firstUnchosenSlot());
+            writeUInt64(out, 3, m.highestVotedSlot());
         }
     }
 
@@ -127,6 +128,7 @@ public final class WireCodec {
         int node;
         long slotOrBound;
         long commitUpTo;
+        long highestVotedSlot;
         Value value = null;
         boolean valueSeen;
     }
@@ -150,6 +152,8 @@ public final class WireCodec {
                 in.popLimit(limit);
             } else if (bodyField == ACCEPT && field == 4 && type == WireFormat.WIRETYPE_VARINT) {
                 f.commitUpTo = in.readUInt64();
+            } else if (bodyField == HEARTBEAT_REPLY && field == 3 && type == WireFormat.WIRETYPE_VARINT) {
+                f.highestVotedSlot = in.readUInt64();
             } else {
                 in.skipField(tag); // unknown, or a known field with another wire type: protobuf skips both
             }
@@ -231,7 +235,8 @@ public final class WireCodec {
                         ProtoValues.slotBound(f.slotOrBound, "heartbeat commit point"));
             default:
                 return new Message.HeartbeatReply(group, from, to, ProtoValues.ballot(f.round, f.node, "heartbeat reply"),
-                        ProtoValues.slotBound(f.slotOrBound, "heartbeat reply first unchosen slot"));
+                        ProtoValues.slotBound(f.slotOrBound, "heartbeat reply first unchosen slot"),
+                        ProtoValues.slotBound(f.highestVotedSlot, "heartbeat reply highest voted slot"));
         }
     }
 
@@ -269,7 +274,7 @@ public final class WireCodec {
             return ballotFieldSize(m.ballot()) + uint64Size(2, m.commitUpTo());
         }
         if (message instanceof Message.HeartbeatReply m) {
-            return ballotFieldSize(m.ballot()) + uint64Size(2, m.firstUnchosenSlot());
+            return ballotFieldSize(m.ballot()) + uint64Size(2, m.firstUnchosenSlot()) + uint64Size(3, m.highestVotedSlot());
         }
         return -1;
     }

@@ -31,6 +31,11 @@ final class Acceptor {
         return promised;
     }
 
+    /** The highest slot this acceptor has voted in, or 0. */
+    long highestVotedSlot() {
+        return votes.isEmpty() ? 0 : votes.lastKey();
+    }
+
     /** This acceptor's vote for {@code slot}, or null. */
     AcceptedEntry vote(long slot) {
         return votes.get(slot);

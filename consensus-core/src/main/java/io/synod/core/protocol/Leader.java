@@ -24,6 +24,8 @@ final class Leader {
     private final Map<Integer, Long> followerFirstUnchosen = new java.util.TreeMap<>();
     private long nextSlot;
     private long lastHeartbeatTick;
+    /** Slots up to here hold a vote somewhere; they are proposed (no-ops, if nothing else) so they get decided. */
+    private long decideUpTo;
 
     /** A command waiting for a slot, and the replica that proposed it (this one, or a forwarding follower). */
     record Queued(Command command, int origin) {
@@ -88,6 +90,8 @@ final class Leader {
                 value = recovered.poll();
             } else if (!pending.isEmpty()) {
                 value = nextBatch();
+            } else if (nextSlot <= decideUpTo) {
+                value = Value.NOOP;
             } else {
                 return;
             }
@@ -119,6 +123,7 @@ final class Leader {
         if (reply.ballot().equals(ballot)) {
             lastHeardTick.put(reply.from(), now);
             followerFirstUnchosen.put(reply.from(), reply.firstUnchosenSlot());
+            decideUpTo = Math.max(decideUpTo, reply.highestVotedSlot());
         }
     }
 

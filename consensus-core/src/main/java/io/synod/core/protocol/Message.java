@@ -64,7 +64,11 @@ public sealed interface Message {
     record Heartbeat(long groupId, int from, int to, Ballot ballot, long commitUpTo) implements Message {
     }
 
-    record HeartbeatReply(long groupId, int from, int to, Ballot ballot, long firstUnchosenSlot)
+    /**
+     * A follower's answer to a heartbeat. {@code highestVotedSlot} lets the leader decide slots
+     * that hold only stale votes beyond its log (see {@link Replica}).
+     */
+    record HeartbeatReply(long groupId, int from, int to, Ballot ballot, long firstUnchosenSlot, long highestVotedSlot)
             implements Message {
     }
 

@@ -19,6 +19,13 @@ import java.util.function.Consumer;
  * {@code b} knows its vote is the chosen value. For any other slot it asks for the chosen value
  * ({@link Message.CatchUpRequest}) instead of guessing.
  *
+ * <h2>No vote left undecided</h2>
+ * A leader that falls right after giving a command a slot may leave its own vote as the only one
+ * there; the next leader's phase-1 quorum need not see it, and the slot would stay undecided
+ * until new commands reach it. Followers therefore report their highest voted slot, and a leader
+ * fills slots up to it with no-ops — safe, since its phase 1 covered every slot from its first
+ * unchosen one, and a vote its quorum did not report cannot have been chosen.
+ *
  * <p>Not thread-safe: one owner thread steps it.
  */
 public final class Replica {
@@ -406,7 +413,7 @@ public final class Replica {
         followLeader(heartbeat.ballot(), heartbeat.from(), out);
         learnFromLeader(heartbeat.ballot(), heartbeat.commitUpTo(), heartbeat.from(), out);
         out.send(new Message.HeartbeatReply(groupId, self, heartbeat.from(), heartbeat.ballot(),
-                learner.firstUnchosenSlot()));
+                learner.firstUnchosenSlot(), acceptor.highestVotedSlot()));
     }
 
     /** See the class comment: only votes of the leader's own ballot are known to be chosen. */

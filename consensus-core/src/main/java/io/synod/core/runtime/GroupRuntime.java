@@ -1,8 +1,5 @@
 package io.synod.core.runtime;
 
-import io.synod.core.api.NotLeaderException;
-import io.synod.core.api.OverloadedException;
-import io.synod.core.api.ProposalTimeoutException;
 import io.synod.core.api.StateMachine;
 import io.synod.core.api.UnavailableException;
 import io.synod.core.invariant.InvariantViolation;
@@ -14,24 +11,22 @@ import io.synod.core.protocol.ProtocolConfig;
 import io.synod.core.protocol.Ready;
 import io.synod.core.protocol.Rejection;
 import io.synod.core.protocol.Replica;
-import io.synod.core.protocol.Value;
 import io.synod.core.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * One group on this node: drives its {@link Replica} on the group's consensus thread and carries
  * out every {@link Ready} — records to storage (their acks come back as control events), messages
- * to the transport, chosen entries to the {@link ApplyStage}, refusals to the proposers (or, for a
- * follower, the command forwarded to the leader).
+ * to the transport, chosen entries to the {@link ApplyStage}, refusals to the
+ * {@link ProposalTracker}.
  *
  * <p>If a journal write fails, the replica's memory may be ahead of its disk: the replica is
  * dropped (its held replies with it) and rebuilt from storage once storage recovers — a crash and
@@ -40,8 +35,6 @@ import java.util.function.Supplier;
 final class GroupRuntime {
     private static final Logger log = LoggerFactory.getLogger(GroupRuntime.class);
     private static final long STORAGE_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    /** A refused forward certainly had no effect, so it may be sent again (to the next leader) this often. */
-    private static final int MAX_FORWARDS = 10;
 
     private final long groupId;
     private final int self;
@@ -49,13 +42,21 @@ final class GroupRuntime {
     private final ProtocolConfig config;
     private final ConsensusLoop loop;
     private final SplittableRandom random;
-    private final Map<Long, PendingProposal> pending = new ConcurrentHashMap<>();
+    private final ProposalTracker proposals;
     private final ApplyStage apply;
-    private final CommandIds commandIds;
-    /** This node's proposals in submission order, which is deadline order (consensus thread only). */
-    private final ArrayDeque<PendingProposal> byDeadline = new ArrayDeque<>();
-    /** Proposals made while no leader was known, re-proposed once one is (consensus thread only). */
-    private final ArrayDeque<PendingProposal> awaitingLeader = new ArrayDeque<>();
+    private final ProposalTracker.Replica proposer = new ProposalTracker.Replica() {
+        @Override
+        public void propose(Command command) {
+            if (replica != null) {
+                step(() -> replica.propose(command));
+            }
+        }
+
+        @Override
+        public int leaderHint() {
+            return replica == null ? 0 : replica.leaderHint();
+        }
+    };
 
     private Replica replica;
     private int generation;
@@ -76,8 +77,8 @@ final class GroupRuntime {
         this.config = config;
         this.loop = loop;
         this.random = random;
-        this.commandIds = commandIds;
-        this.apply = new ApplyStage(groupId, stateMachine, pending, node);
+        this.proposals = new ProposalTracker(groupId, node, commandIds);
+        this.apply = new ApplyStage(groupId, stateMachine, proposals.pending(), node);
     }
 
     long groupId() {
@@ -113,26 +114,7 @@ final class GroupRuntime {
         if (halted != null) {
             return CompletableFuture.failedFuture(new UnavailableException("group " + groupId + " halted: " + halted));
         }
-        try {
-            node.admission().admit(command.length);
-        } catch (OverloadedException e) {
-            node.metrics().proposalFailed(groupId, e);
-            return CompletableFuture.failedFuture(e);
-        }
-        long now = node.clock().nanoTime();
-        PendingProposal proposal = new PendingProposal(commandIds.next(), command.clone(), now,
-                now + TimeUnit.MILLISECONDS.toNanos(node.options().proposalTimeoutMillis()), node.admission());
-        node.metrics().submitted.increment();
-        // Registered before it is queued, so that closing the node fails it even if it never ran.
-        pending.put(proposal.commandId, proposal);
-        if (!loop.submit(() -> onPropose(proposal))) {
-            pending.remove(proposal.commandId);
-            fail(proposal, loop.isRunning()
-                    ? new OverloadedException("maxQueuedEvents", "node " + self + " has " + node.options().maxQueuedEvents()
-                            + " inputs queued for its consensus threads (maxQueuedEvents); retry later")
-                    : new io.synod.core.api.NodeClosedException("node " + self + " is closed"));
-        }
-        return proposal.future;
+        return proposals.propose(command, loop, this::onPropose);
     }
 
     void deliver(Message message) {
@@ -143,10 +125,7 @@ final class GroupRuntime {
 
     /** Fails every proposal still waiting (node closing). */
     void failPending(RuntimeException error) {
-        for (PendingProposal proposal : pending.values()) {
-            fail(proposal, error);
-        }
-        pending.clear();
+        proposals.failAll(error);
     }
 
     // ---- consensus thread -------------------------------------------------------------------
@@ -159,54 +138,9 @@ final class GroupRuntime {
             rebuildReplicaWhenStorageRecovers();
         } else {
             step(replica::tick);
-            retryProposalsAwaitingLeader();
         }
-        expireProposals();
+        proposals.tick(proposer);
         refreshFollowerLag();
-    }
-
-    /**
-     * Re-proposes parked proposals once a leader other than the one that refused them is known, or
-     * once an election timeout has passed since the refusal (the same node may have been re-elected).
-     */
-    private void retryProposalsAwaitingLeader() {
-        if (awaitingLeader.isEmpty() || replica == null || replica.leaderHint() == 0) {
-            return;
-        }
-        long now = node.clock().nanoTime();
-        long patience = TimeUnit.MILLISECONDS.toNanos(node.options().electionTimeoutMillis());
-        for (int n = awaitingLeader.size(); n > 0 && replica != null; n--) {
-            PendingProposal proposal = awaitingLeader.poll();
-            if (proposal.isDone()) {
-                continue;
-            }
-            if (replica.leaderHint() == proposal.refusedBy && now - proposal.refusedAtNanos < patience) {
-                awaitingLeader.add(proposal);
-                continue;
-            }
-            step(() -> replica.propose(Command.ofOwned(proposal.commandId, proposal.command)));
-        }
-    }
-
-    private void refreshFollowerLag() {
-        if (!leading || replica == null) {
-            followerLag = Map.of();
-            return;
-        }
-        long first = replica.firstUnchosenSlot();
-        Map<Integer, Long> lag = new java.util.TreeMap<>();
-        replica.followerFirstUnchosenSlots().forEach((follower, slot) -> lag.put(follower, Math.max(0, first - slot)));
-        followerLag = lag;
-    }
-
-    private void onMessage(Message message) {
-        if (replica != null) {
-            step(() -> replica.receive(message));
-        } else if (message instanceof Message.Forward forward) {
-            // We certainly did not queue it: say so, so the follower can try the next leader now.
-            node.transport().send(new Message.ForwardRejected(groupId, self, forward.from(), forward.command().id(),
-                    Rejection.Reason.NOT_LEADER, 0));
-        }
     }
 
     private void onPropose(PendingProposal proposal) {
@@ -214,14 +148,25 @@ final class GroupRuntime {
             return;
         }
         if (replica == null) {
-            pending.remove(proposal.commandId);
-            fail(proposal, new UnavailableException("group " + groupId + " on node " + self
+            proposals.refuse(proposal, new UnavailableException("group " + groupId + " on node " + self
                     + (haltedBecause != null ? " halted: " + haltedBecause : " is recovering from a storage failure")
                     + "; the command was not proposed"));
             return;
         }
-        byDeadline.add(proposal);
-        step(() -> replica.propose(Command.ofOwned(proposal.commandId, proposal.command)));
+        proposals.started(proposal, proposer);
+    }
+
+    private void onMessage(Message message) {
+        if (message instanceof Message.Accept accept) {
+            proposals.noteSlot(accept, deliveredSlot);
+        }
+        if (replica != null) {
+            step(() -> replica.receive(message));
+        } else if (message instanceof Message.Forward forward) {
+            // We certainly did not queue it: say so, so the follower can try the next leader now.
+            send(new Message.ForwardRejected(groupId, self, forward.from(), forward.command().id(),
+                    Rejection.Reason.NOT_LEADER, 0));
+        }
     }
 
     private void onPersisted(int forGeneration, long persistSeq, long issuedNanos, int records) {
@@ -282,13 +227,22 @@ final class GroupRuntime {
             persist(ready);
         }
         for (Message message : ready.messages()) {
-            node.transport().send(message); // a dropped message is retransmitted by the protocol
+            if (message instanceof Message.Accept accept) {
+                proposals.noteSlot(accept, deliveredSlot); // our own leader gave a slot
+            }
+            send(message);
         }
         for (ChosenEntry entry : ready.committed()) {
             commit(entry);
         }
         for (Rejection rejection : ready.rejections()) {
-            refused(rejection);
+            proposals.refused(rejection);
+        }
+    }
+
+    private void send(Message message) {
+        if (!node.transport().send(message)) {
+            proposals.undelivered(message); // the protocol retransmits everything but refusals of forwards
         }
     }
 
@@ -317,59 +271,20 @@ final class GroupRuntime {
             return; // applied before this replica was rebuilt from storage
         }
         deliveredSlot = entry.slot();
-        if (entry.value() instanceof Value.Batch batch) {
-            long now = node.clock().nanoTime();
-            for (Command command : batch.commands()) {
-                PendingProposal proposal = pending.get(command.id());
-                if (proposal != null) {
-                    proposal.committedNanos = now;
-                }
-            }
-        }
         node.metrics().bytesChosen(groupId, entry.value().sizeBytes());
         apply.submit(entry);
+        proposals.chosen(entry, proposer);
     }
 
-    private void refused(Rejection rejection) {
-        PendingProposal proposal = pending.get(rejection.commandId());
-        if (proposal == null) {
+    private void refreshFollowerLag() {
+        if (!leading || replica == null) {
+            followerLag = Map.of();
             return;
         }
-        int hint = rejection.leaderHint();
-        // Every refusal is definitive (the command got no slot), so trying again cannot apply it twice.
-        boolean retry = rejection.reason() == Rejection.Reason.NOT_LEADER && node.options().forwardToLeader()
-                && proposal.forwards < MAX_FORWARDS;
-        if (retry && (hint == 0 || hint == self || hint == proposal.refusedBy)) {
-            // An election is under way (or the hint names who just refused): wait for a new leader.
-            proposal.refusedBy = rejection.refusedBy();
-            proposal.refusedAtNanos = node.clock().nanoTime();
-            awaitingLeader.add(proposal);
-            return;
-        }
-        if (retry) {
-            proposal.forwards++;
-            proposal.refusedBy = rejection.refusedBy();
-            proposal.refusedAtNanos = node.clock().nanoTime();
-            if (node.transport().send(new Message.Forward(groupId, self, hint, Command.ofOwned(proposal.commandId, proposal.command)))) {
-                return; // the outcome arrives with our own copy of the log
-            }
-        }
-        pending.remove(proposal.commandId);
-        fail(proposal, rejection.reason() == Rejection.Reason.OVERLOADED
-                ? new OverloadedException("maxPendingProposals", "group " + groupId + ": the leader (node " + hint
-                        + ") has maxPendingProposals commands waiting for a slot; retry later")
-                : new NotLeaderException(groupId, self, hint));
-    }
-
-    private void expireProposals() {
-        long now = node.clock().nanoTime();
-        PendingProposal head;
-        while ((head = byDeadline.peek()) != null && (head.isDone() || now >= head.deadlineNanos)) {
-            byDeadline.poll();
-            if (!head.isDone() && pending.remove(head.commandId) != null) {
-                fail(head, new ProposalTimeoutException(groupId, node.options().proposalTimeoutMillis()));
-            }
-        }
+        long first = replica.firstUnchosenSlot();
+        Map<Integer, Long> lag = new TreeMap<>();
+        replica.followerFirstUnchosenSlots().forEach((follower, slot) -> lag.put(follower, Math.max(0, first - slot)));
+        followerLag = lag;
     }
 
     private void noteRole(Replica.Role role, int hint, String why) {
@@ -390,12 +305,6 @@ final class GroupRuntime {
         replica = null;
         generation++;
         leading = false;
-        failPending(new UnavailableException("group " + groupId + " halted: " + why));
-    }
-
-    private void fail(PendingProposal proposal, RuntimeException error) {
-        if (proposal.fail(error)) {
-            node.metrics().proposalFailed(groupId, error);
-        }
+        proposals.failAll(new UnavailableException("group " + groupId + " halted: " + why));
     }
 }

@@ -17,6 +17,8 @@ final class PendingProposal {
     volatile long committedNanos;
     /** Times sent to a leader so far (consensus thread only). */
     int forwards;
+    /** The slot a leader gave it, once this node has seen the Accept (0: none yet; consensus thread only). */
+    long slot;
     /** The node that last refused it (0: none), and when (consensus thread only). */
     int refusedBy;
     long refusedAtNanos;

@@ -1,5 +1,6 @@
 package io.synod.core.storage;
 
+import io.synod.core.protocol.Ballot;
 import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.JournalRecord;
 
@@ -81,7 +82,12 @@ public final class InMemoryStorage implements Storage {
             List<JournalRecord> journal = disk.journals.get(groupId);
             if (journal != null) {
                 long cut = disk.truncatedBefore.get(groupId);
+                // A vote also promised its ballot; keep that promise when the vote goes.
+                Ballot promised = DurableState.replay(groupId, journal).promised();
                 journal.removeIf(record -> slotOf(record) < cut);
+                if (!promised.equals(Ballot.ZERO) && DurableState.replay(groupId, journal).promised().compareTo(promised) < 0) {
+                    journal.add(new JournalRecord.PromisedBallot(groupId, promised));
+                }
             }
             return CompletableFuture.completedFuture(null);
         }

@@ -133,7 +133,7 @@ class CodecProperties {
                 Combinators.combine(group, node, node, ballots(), slots(), values(), bound).as(Message.Accept::new),
                 Combinators.combine(group, node, node, ballots(), slots()).as(Message.Accepted::new),
                 Combinators.combine(group, node, node, ballots(), bound).as(Message.Heartbeat::new),
-                Combinators.combine(group, node, node, ballots(), bound).as(Message.HeartbeatReply::new),
+                Combinators.combine(group, node, node, ballots(), bound, bound).as(Message.HeartbeatReply::new),
                 Combinators.combine(group, node, node, ballots(), ballots(), Arbitraries.of(Message.NackReason.class)).as(Message.Nack::new),
                 Combinators.combine(group, node, node, bound, bound).as(Message.CatchUpRequest::new),
                 Combinators.combine(group, node, node, chosen.list().ofMaxSize(4)).as(Message.CatchUpReply::new),

@@ -289,8 +289,8 @@ class LeaderTest {
     void repliesOfThisBallotKeepTheLeaderAlive() {
         Leader leader = new Leader(config().leaderQuorumTimeoutTicks(10).build(), BALLOT, 1, List.of(), 0);
         Learner learner = learner();
-        leader.onHeartbeatReply(new Message.HeartbeatReply(GROUP, 2, 1, BALLOT, 1), 5);
-        leader.onHeartbeatReply(new Message.HeartbeatReply(GROUP, 3, 1, new Ballot(9, 3), 1), 8); // another ballot
+        leader.onHeartbeatReply(new Message.HeartbeatReply(GROUP, 2, 1, BALLOT, 1, 0), 5);
+        leader.onHeartbeatReply(new Message.HeartbeatReply(GROUP, 3, 1, new Ballot(9, 3), 1, 0), 8); // another ballot
         assertTrue(leader.tick(learner, outbox(), 14), "node 2 spoke at 5, and with self that is 2 of 3");
         assertFalse(leader.tick(learner, outbox(), 15));
 

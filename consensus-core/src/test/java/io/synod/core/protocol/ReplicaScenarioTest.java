@@ -182,6 +182,30 @@ class ReplicaScenarioTest {
     }
 
     @Test
+    void aSlotHoldingOnlyAFallenLeadersVoteIsDecidedByTheNextLeader() {
+        TestCluster cluster = TestCluster.withFirstCandidate(3);
+        cluster.run(30);
+        long first = cluster.replica(1).firstUnchosenSlot();
+        cluster.isolate(1);
+        for (long id = 97; id <= 99; id++) {
+            cluster.propose(1, id, "only the old leader votes for this"); // slots first .. first + 2
+        }
+        cluster.deliverAll();
+        cluster.run(60); // 2 and 3 elect a leader whose phase 1 never sees those votes
+        int next = cluster.leader();
+        assertNotEquals(1, next);
+        assertEquals(first + 1, cluster.replica(next).firstUnchosenSlot(),
+                "the new leader decided only its own election no-op, at " + first);
+        cluster.reconnect(1);
+        cluster.run(40);
+        for (int node = 1; node <= 3; node++) {
+            assertTrue(cluster.replica(node).firstUnchosenSlot() > first + 2,
+                    "node " + node + " knows every slot holding a vote decided");
+        }
+        assertTrue(cluster.appliedCommandIds(2).isEmpty(), "decided as a no-op: the command is free to be proposed again");
+    }
+
+    @Test
     void nonLeaderRejectsProposalsWithALeaderHint() {
         TestCluster cluster = TestCluster.withFirstCandidate(3);
         cluster.run(30);

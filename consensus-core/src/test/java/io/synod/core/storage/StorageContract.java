@@ -192,6 +192,16 @@ public abstract class StorageContract {
     }
 
     @Test
+    void truncationNeverLowersThePromiseAVoteImplied() {
+        Storage storage = open();
+        // Voting at 9.2 promised 9.2; no separate promise record says so.
+        storage.append(GROUP, List.of(promise(GROUP, 3, 1), vote(GROUP, 1, 9, 2, batch(1)), vote(GROUP, 2, 4, 1, batch(2))))
+                .join();
+        storage.truncatePrefix(GROUP, 2).join();
+        assertEquals(new Ballot(9, 2), reopen(storage).recover(GROUP).promised());
+    }
+
+    @Test
     void aCommittedSnapshotIsReadBackExactlyAfterARestart() {
         Storage storage = open();
         byte[] data = randomBytes(1, 300_000);

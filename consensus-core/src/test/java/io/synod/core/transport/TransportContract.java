@@ -81,7 +81,7 @@ public abstract class TransportContract {
                 new Message.Accept(GROUP, from, to, b, 9, Value.NOOP, 7),
                 new Message.Accepted(GROUP, from, to, b, 8),
                 new Message.Heartbeat(GROUP, from, to, b, 9),
-                new Message.HeartbeatReply(GROUP, from, to, b, 9),
+                new Message.HeartbeatReply(GROUP, from, to, b, 9, 12),
                 new Message.Nack(GROUP, from, to, b, new Ballot(5, 3), Message.NackReason.LEADER_ALIVE),
                 new Message.CatchUpRequest(GROUP, from, to, 1, 9),
                 new Message.CatchUpReply(GROUP, from, to, List.of(new ChosenEntry(1, batch), new ChosenEntry(2, Value.NOOP))),
