@@ -3,6 +3,7 @@ package io.synod.core.codec;
 import io.synod.core.codec.proto.AcceptPb;
 import io.synod.core.codec.proto.AcceptedEntryPb;
 import io.synod.core.codec.proto.AcceptedPb;
+import io.synod.core.codec.proto.BatchPb;
 import io.synod.core.codec.proto.CatchUpReplyPb;
 import io.synod.core.codec.proto.CatchUpRequestPb;
 import io.synod.core.codec.proto.ChosenEntryPb;
@@ -94,6 +95,10 @@ public final class MessageCodec {
             e.setForwardRejected(ForwardRejectedPb.newBuilder().setCommandId(m.commandId()).setLeaderHint(m.leaderHint())
                     .setReason(m.reason() == Rejection.Reason.OVERLOADED
                             ? RejectionReasonPb.REJECTION_REASON_OVERLOADED : RejectionReasonPb.REJECTION_REASON_NOT_LEADER));
+        } else if (message instanceof Message.Batch m) {
+            BatchPb.Builder b = BatchPb.newBuilder();
+            m.messages().forEach(inner -> b.addMessages(encode(inner)));
+            e.setBatch(b);
         } else {
             throw new IllegalArgumentException("no wire encoding for " + message.getClass().getName());
         }
@@ -164,10 +169,28 @@ public final class MessageCodec {
                 return new Message.Forward(group, from, to, ProtoValues.command(e.getForward().getCommand()));
             case FORWARD_REJECTED:
                 return forwardRejected(group, from, to, e.getForwardRejected());
+            case BATCH:
+                return batch(group, from, to, e.getBatch());
             default:
                 throw new CodecException("envelope from node " + from + " has no message body this version knows"
                         + " (field numbers " + e.getUnknownFields().asMap().keySet() + ")");
         }
+    }
+
+    private static Message.Batch batch(long group, int from, int to, BatchPb batch) throws CodecException {
+        List<Message> messages = new ArrayList<>(batch.getMessagesCount());
+        for (Envelope inner : batch.getMessagesList()) {
+            if (inner.getBodyCase() == Envelope.BodyCase.BATCH) {
+                throw new CodecException("a batch from node " + from + " holds another batch");
+            }
+            Message m = decode(inner);
+            if (m.from() != from || m.to() != to) {
+                throw new CodecException("a batch from node " + from + " to node " + to + " holds a message from node "
+                        + m.from() + " to node " + m.to());
+            }
+            messages.add(m);
+        }
+        return new Message.Batch(group, from, to, messages);
     }
 
     private static Message.ForwardRejected forwardRejected(long group, int from, int to, ForwardRejectedPb m)

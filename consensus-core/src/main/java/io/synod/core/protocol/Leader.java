@@ -133,7 +133,10 @@ final class Leader {
 
     /** Heartbeats and retransmissions; returns false when a phase-2 quorum has gone quiet. */
     boolean tick(Learner learner, Outbox out, long now) {
-        if (now - lastHeartbeatTick >= config.heartbeatIntervalTicks()) {
+        // On ticks that are multiples of the interval, not relative to when this leader was
+        // elected: every group a node leads then heartbeats in the same tick, and the runtime can
+        // send them to each peer as one message.
+        if (now % config.heartbeatIntervalTicks() == 0 || now - lastHeartbeatTick > config.heartbeatIntervalTicks()) {
             heartbeat(learner, out, now);
         }
         for (Map.Entry<Long, InFlight> entry : inFlight.entrySet()) {

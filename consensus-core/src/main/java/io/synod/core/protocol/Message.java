@@ -93,6 +93,23 @@ public sealed interface Message {
             implements Message {
     }
 
+    /**
+     * Several messages from one node to another, of any groups, sent as one: the runtime coalesces
+     * the heartbeats (and replies) of all groups between two nodes. {@code groupId} is not used;
+     * every inner message names its own group. Never nested; never handed to a {@link Replica}.
+     */
+    record Batch(long groupId, int from, int to, List<Message> messages) implements Message {
+        public Batch {
+            messages = List.copyOf(messages);
+            for (Message m : messages) {
+                if (m instanceof Batch || m.from() != from || m.to() != to) {
+                    throw new IllegalArgumentException("a batch from node " + from + " to node " + to
+                            + " may only hold non-batch messages between the same two nodes, not " + m);
+                }
+            }
+        }
+    }
+
     /** Chosen values the sender knows, in slot order. */
     record CatchUpReply(long groupId, int from, int to, List<ChosenEntry> chosen) implements Message {
         public CatchUpReply {

@@ -30,10 +30,12 @@ final class ConsensusLoop implements AutoCloseable {
     private final AtomicInteger sheddable = new AtomicInteger();
     private final List<GroupRuntime> groups = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    private final HeartbeatCoalescer heartbeats;
     private volatile boolean running = true;
 
-    ConsensusLoop(String name, Clock clock, long tickNanos, int maxQueuedEvents) {
+    ConsensusLoop(String name, Clock clock, long tickNanos, int maxQueuedEvents, HeartbeatCoalescer heartbeats) {
         this.name = name;
+        this.heartbeats = heartbeats;
         this.clock = clock;
         this.tickNanos = tickNanos;
         this.maxQueuedEvents = maxQueuedEvents;
@@ -67,6 +69,11 @@ final class ConsensusLoop implements AutoCloseable {
         queue.add(event);
     }
 
+    /** The coalescer of this thread's heartbeats (use from this thread only). */
+    HeartbeatCoalescer heartbeats() {
+        return heartbeats;
+    }
+
     boolean isRunning() {
         return running;
     }
@@ -90,6 +97,7 @@ final class ConsensusLoop implements AutoCloseable {
                     // time had passed in bursts it never observed.
                     nextTick = Math.max(nextTick + tickNanos, now + tickNanos / 2);
                 }
+                runSafely(heartbeats::flush); // one message per peer for everything this pass produced
             } catch (InterruptedException e) {
                 if (running) {
                     log.warn("{}: interrupted while running; stopping", name);

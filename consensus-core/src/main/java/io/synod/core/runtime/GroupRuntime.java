@@ -241,7 +241,9 @@ final class GroupRuntime {
     }
 
     private void send(Message message) {
-        if (!node.transport().send(message)) {
+        if (HeartbeatCoalescer.coalesces(message)) {
+            loop.heartbeats().add(message); // sent with the other groups' at the end of this pass
+        } else if (!node.transport().send(message)) {
             proposals.undelivered(message); // the protocol retransmits everything but refusals of forwards
         }
     }

@@ -93,7 +93,7 @@ public final class NodeRuntime implements AutoCloseable {
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
         for (int i = 0; i < options.consensusThreads(); i++) {
             loops.add(new ConsensusLoop("synod-" + nodeId + "-consensus-" + (i + 1), clock, tickNanos,
-                    options.maxQueuedEvents()));
+                    options.maxQueuedEvents(), new HeartbeatCoalescer(transport)));
         }
         SplittableRandom random = new SplittableRandom();
         CommandIds commandIds = new CommandIds(nodeId, random.split());
@@ -128,6 +128,14 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void onMessage(Message message) {
         lastHeardNanos.put(message.from(), clock.nanoTime());
+        if (message instanceof Message.Batch batch) {
+            batch.messages().forEach(this::dispatch);
+        } else {
+            dispatch(message);
+        }
+    }
+
+    private void dispatch(Message message) {
         GroupRuntime group = groups.get(message.groupId());
         if (group == null) {
             metrics.messageDropped("unknown group " + message.groupId());
@@ -150,6 +158,11 @@ public final class NodeRuntime implements AutoCloseable {
 
     public Set<Long> groups() {
         return handles.keySet();
+    }
+
+    /** Heartbeat batches sent so far, over all consensus threads (for tests and monitoring). */
+    long heartbeatBatchesSent() {
+        return loops.stream().mapToLong(l -> l.heartbeats().batchesSent()).sum();
     }
 
     Collection<GroupRuntime> groupRuntimes() {

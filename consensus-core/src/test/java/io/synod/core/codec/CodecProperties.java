@@ -86,6 +86,15 @@ class CodecProperties {
     }
 
     @Example
+    void aBatchMayNotSmuggleInAMessageFromAnotherNode() {
+        io.synod.core.codec.proto.Envelope inner = MessageCodec.encode(new Message.Heartbeat(1, 3, 2, new Ballot(1, 3), 0));
+        byte[] bad = io.synod.core.codec.proto.Envelope.newBuilder().setFrom(1).setTo(2)
+                .setBatch(io.synod.core.codec.proto.BatchPb.newBuilder().addMessages(inner)).build().toByteArray();
+        CodecException e = assertThrows(CodecException.class, () -> MessageCodec.fromBytes(bad));
+        assertTrue(e.getMessage().contains("holds a message from node 3"), e.getMessage());
+    }
+
+    @Example
     void aNodeIdBeyondTheJavaIntRangeIsRefused() {
         byte[] bad = io.synod.core.codec.proto.Envelope.newBuilder().setGroupId(1).setFrom(-5).setTo(2)
                 .setPreVote(io.synod.core.codec.proto.PreVotePb.newBuilder()).build().toByteArray();
@@ -139,7 +148,19 @@ class CodecProperties {
                 Combinators.combine(group, node, node, chosen.list().ofMaxSize(4)).as(Message.CatchUpReply::new),
                 Combinators.combine(group, node, node, commands()).as(Message.Forward::new),
                 Combinators.combine(group, node, node, Arbitraries.longs(), Arbitraries.of(Rejection.Reason.class),
-                        Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Message.ForwardRejected::new));
+                        Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Message.ForwardRejected::new),
+                batches(group, node, bound));
+    }
+
+    /** Batches of heartbeats and replies of several groups, all between the same two nodes. */
+    private static Arbitrary<Message> batches(Arbitrary<Long> group, Arbitrary<Integer> node, Arbitrary<Long> bound) {
+        return Combinators.combine(node, node, Arbitraries.integers().between(0, 4)).flatAs((from, to, n) -> {
+            Arbitrary<Message> inner = Arbitraries.oneOf(
+                    Combinators.combine(group, ballots(), bound).as((g, b, c) -> new Message.Heartbeat(g, from, to, b, c)),
+                    Combinators.combine(group, ballots(), bound, bound)
+                            .as((g, b, f, h) -> new Message.HeartbeatReply(g, from, to, b, f, h)));
+            return inner.list().ofSize(n).map(list -> new Message.Batch(0, from, to, list));
+        });
     }
 
     @Provide
@@ -151,9 +172,9 @@ class CodecProperties {
                 Combinators.combine(group, slots(), values()).as(JournalRecord.ChosenValue::new));
     }
 
-    /** messages() lists thirteen kinds; a new kind must be added there, and this reminds whoever adds one. */
+    /** messages() lists fourteen kinds; a new kind must be added there, and this reminds whoever adds one. */
     @Example
     void theGeneratorCoversEveryMessageKind() {
-        assertEquals(13, Message.class.getPermittedSubclasses().length);
+        assertEquals(14, Message.class.getPermittedSubclasses().length);
     }
 }

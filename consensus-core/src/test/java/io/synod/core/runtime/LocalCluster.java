@@ -36,6 +36,7 @@ final class LocalCluster implements AutoCloseable {
     private final Set<Long> groupIds;
     private final LongFunction<StateMachine> newMachine;
     private Function<Storage, Storage> storageWrapper = s -> s;
+    private Function<io.synod.core.transport.Transport, io.synod.core.transport.Transport> transportWrapper = t -> t;
 
     LocalCluster(int size, SynodOptions options, Set<Long> groupIds, LongFunction<StateMachine> newMachine) {
         this.options = options;
@@ -56,6 +57,11 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    LocalCluster wrapTransport(Function<io.synod.core.transport.Transport, io.synod.core.transport.Transport> wrapper) {
+        this.transportWrapper = wrapper;
+        return this;
+    }
+
     LocalCluster startAll() {
         members.forEach(this::start);
         return this;
@@ -65,7 +71,7 @@ final class LocalCluster implements AutoCloseable {
     SynodNode start(int id) {
         SynodNode.Builder builder = SynodNode.builder().nodeId(id).memberIds(members)
                 .storage(storageWrapper.apply(new InMemoryStorage(disks.get(id))))
-                .transport(network.join(id)).options(options);
+                .transport(transportWrapper.apply(network.join(id))).options(options);
         Map<Long, StateMachine> perGroup = new HashMap<>();
         for (long group : groupIds) {
             StateMachine machine = newMachine.apply(group);

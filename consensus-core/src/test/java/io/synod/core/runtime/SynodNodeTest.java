@@ -187,6 +187,39 @@ class SynodNodeTest {
     }
 
     @Test
+    void theHeartbeatsOfManyGroupsTravelBetweenTwoNodesAsOneMessage() throws Exception {
+        Set<Long> groups = new java.util.TreeSet<>();
+        for (long g = 1; g <= 30; g++) {
+            groups.add(g);
+        }
+        java.util.concurrent.atomic.AtomicLong heartbeatsAlone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong heartbeatsInBatches = new java.util.concurrent.atomic.AtomicLong();
+        try (LocalCluster cluster = new LocalCluster(3, LocalCluster.FAST, groups, g -> new Counter())) {
+            cluster.wrapTransport(t -> new CountingTransport(t, m -> {
+                if (m instanceof io.synod.core.protocol.Message.Batch b) {
+                    batches.incrementAndGet();
+                    heartbeatsInBatches.addAndGet(b.messages().size());
+                } else if (m instanceof io.synod.core.protocol.Message.Heartbeat) {
+                    heartbeatsAlone.incrementAndGet();
+                }
+            }));
+            cluster.startAll();
+            for (long g : groups) {
+                cluster.awaitLeader(g);
+            }
+            heartbeatsAlone.set(0);
+            batches.set(0);
+            heartbeatsInBatches.set(0);
+            LocalCluster.await("a second of heartbeats", () -> heartbeatsInBatches.get() > 1000);
+            assertTrue(batches.get() * 5 < heartbeatsInBatches.get(),
+                    batches.get() + " batches carried " + heartbeatsInBatches.get() + " heartbeats and replies");
+            assertTrue(heartbeatsAlone.get() * 5 < heartbeatsInBatches.get(),
+                    heartbeatsAlone.get() + " heartbeats went alone, " + heartbeatsInBatches.get() + " in batches");
+        }
+    }
+
+    @Test
     void theBuilderSaysWhatToChange() {
         InMemoryNetwork network = new InMemoryNetwork();
         IllegalArgumentException noGroup = assertThrows(IllegalArgumentException.class, () -> SynodNode.builder()

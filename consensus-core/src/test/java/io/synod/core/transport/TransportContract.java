@@ -86,7 +86,9 @@ public abstract class TransportContract {
                 new Message.CatchUpRequest(GROUP, from, to, 1, 9),
                 new Message.CatchUpReply(GROUP, from, to, List.of(new ChosenEntry(1, batch), new ChosenEntry(2, Value.NOOP))),
                 new Message.Forward(GROUP, from, to, new Command(77, new byte[] {7, 7})),
-                new Message.ForwardRejected(GROUP, from, to, 77, Rejection.Reason.OVERLOADED, to));
+                new Message.ForwardRejected(GROUP, from, to, 77, Rejection.Reason.OVERLOADED, to),
+                new Message.Batch(0, from, to, List.of(new Message.Heartbeat(GROUP, from, to, b, 9),
+                        new Message.Heartbeat(GROUP + 1, from, to, b, 4))));
     }
 
     @Test
