@@ -88,15 +88,17 @@ final class ApplyStage {
         } catch (RuntimeException e) {
             // The contract says a failing command leaves the state unchanged on every replica.
             log.debug("group {}: command {} (index {}) failed in the state machine", groupId, command.id(), index, e);
-            if (proposal != null && proposal.fail(e)) {
-                node.metrics().proposalFailed(groupId, e);
+            if (proposal != null) {
+                proposal.fail(e, () -> node.metrics().proposalFailed(groupId, e));
             }
             return;
         }
-        if (proposal != null && proposal.succeed(result == null ? new byte[0] : result)) {
-            long now = node.clock().nanoTime();
-            node.metrics().proposalApplied(groupId, command.sizeBytes(), proposal.committedNanos - proposal.startNanos,
-                    now - proposal.startNanos);
+        if (proposal != null) {
+            proposal.succeed(result == null ? new byte[0] : result, () -> {
+                long now = node.clock().nanoTime();
+                node.metrics().proposalApplied(groupId, command.sizeBytes(), proposal.committedNanos - proposal.startNanos,
+                        now - proposal.startNanos);
+            });
         }
     }
 }

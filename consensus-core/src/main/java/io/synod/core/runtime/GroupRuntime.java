@@ -274,8 +274,8 @@ final class GroupRuntime {
         }
         deliveredSlot = entry.slot();
         node.metrics().bytesChosen(groupId, entry.value().sizeBytes());
+        proposals.chosen(entry, proposer); // stamps commit times before an apply thread can read them
         apply.submit(entry);
-        proposals.chosen(entry, proposer);
     }
 
     private void refreshFollowerLag() {

@@ -39,18 +39,33 @@ final class PendingProposal {
 
     /** Completes with the state machine's result; false if already completed. */
     boolean succeed(byte[] result) {
+        return succeed(result, () -> { });
+    }
+
+    /**
+     * Completes with {@code result}, running {@code beforeResult} first (e.g. recording metrics, so
+     * that whoever sees the result also sees them); false, and nothing run, if already completed.
+     */
+    boolean succeed(byte[] result, Runnable beforeResult) {
         if (!finish()) {
             return false;
         }
+        beforeResult.run();
         future.complete(result);
         return true;
     }
 
     /** Fails with {@code error}; false if already completed. */
     boolean fail(Throwable error) {
+        return fail(error, () -> { });
+    }
+
+    /** Fails with {@code error}, running {@code beforeResult} first; false, and nothing run, if already completed. */
+    boolean fail(Throwable error, Runnable beforeResult) {
         if (!finish()) {
             return false;
         }
+        beforeResult.run();
         future.completeExceptionally(error);
         return true;
     }

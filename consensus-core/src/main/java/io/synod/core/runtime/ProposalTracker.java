@@ -263,9 +263,7 @@ final class ProposalTracker {
     }
 
     private void fail(PendingProposal proposal, RuntimeException error) {
-        if (proposal.fail(error)) {
-            node.metrics().proposalFailed(groupId, error);
-        }
+        proposal.fail(error, () -> node.metrics().proposalFailed(groupId, error));
     }
 
     private static boolean contains(Value value, long commandId) {
