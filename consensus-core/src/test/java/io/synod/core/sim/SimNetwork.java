@@ -68,12 +68,15 @@ final class SimNetwork {
         }
     }
 
+    /** The longest a message can be in flight (a "message from the past"). */
+    static final long MAX_DELAY_MICROS = 5 * SimScenario.SECOND;
+
     private long delayMicros() {
         if (random.chance(longDelayRate)) {
             // Mostly reordering; one in ten is a message from the past (a stuck buffer, a TCP
             // retransmission backoff) that arrives seconds later, after leaders and restarts.
             return random.chance(0.1)
-                    ? random.between(500 * SimScenario.MILLI, 5 * SimScenario.SECOND)
+                    ? random.between(500 * SimScenario.MILLI, MAX_DELAY_MICROS)
                     : random.between(20 * SimScenario.MILLI, 400 * SimScenario.MILLI);
         }
         return random.between(100, 3 * SimScenario.MILLI);

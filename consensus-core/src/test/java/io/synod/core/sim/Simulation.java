@@ -106,7 +106,10 @@ public final class Simulation {
             }
         }
         if (!checker.failed()) {
-            loop.runUntil(loop.nowMicros() + 3 * SimScenario.SECOND, checker::failed);
+            // Quiet for longer than any message can be in flight: a late, duplicated forward may
+            // still be chosen after the clients are done (it counts as a resend), and the replicas
+            // must have converged after that too.
+            loop.runUntil(loop.nowMicros() + SimNetwork.MAX_DELAY_MICROS + 3 * SimScenario.SECOND, checker::failed);
             checkConverged();
         }
         if (!checker.failed()) {
@@ -134,7 +137,7 @@ public final class Simulation {
         }
         for (SimNode node : nodes) {
             if (node.replica().firstUnchosenSlot() != highest) {
-                checker.violation("liveness: node %d knows slots below %d chosen, others below %d, 3 s after the run",
+                checker.violation("liveness: node %d knows slots below %d chosen, others below %d, 8 s after the run",
                         node.id, node.replica().firstUnchosenSlot(), highest);
             }
         }
