@@ -35,6 +35,7 @@ final class PeerLink {
     private final Bootstrap bootstrap;
     private final Backoff backoff;
     private volatile Channel handshaken;
+    private volatile FrameQueue outbound;
     private volatile Channel current;
     private volatile boolean closed;
     private boolean reportedUnreachable;
@@ -98,8 +99,16 @@ final class PeerLink {
                     context.localNodeId(), message.getClass().getSimpleName(), peerId, context.options().maxFrameBytes());
             return false;
         }
-        context.stats().sent(frame.readableBytes());
-        channel.writeAndFlush(frame, channel.voidPromise());
+        int bytes = frame.readableBytes();
+        FrameQueue queue = outbound;
+        if (queue == null || !queue.offer(frame)) {
+            if (queue == null) {
+                frame.release();
+            }
+            context.stats().dropped(TransportStats.Drop.BACKPRESSURE);
+            return false;
+        }
+        context.stats().sent(bytes);
         return true;
     }
 
@@ -135,6 +144,7 @@ final class PeerLink {
         backoff.reset();
         reportedUnreachable = false;
         context.stats().handshakeAccepted();
+        outbound = new FrameQueue(channel, context.options().writeBufferHighWaterMarkBytes());
         handshaken = channel;
         context.log().info("node {}: connected to node {} at {}", context.localNodeId(), peerId, address);
     }
@@ -142,6 +152,7 @@ final class PeerLink {
     private void onClosed(Channel channel) {
         if (handshaken == channel) {
             handshaken = null;
+            outbound = null;
             if (!closed) {
                 context.log().info("node {}: lost connection to node {} at {}", context.localNodeId(), peerId, address);
             }
