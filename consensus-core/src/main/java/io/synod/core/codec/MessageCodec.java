@@ -66,7 +66,8 @@ public final class MessageCodec {
         } else if (message instanceof Message.Prepare m) {
             e.setPrepare(PreparePb.newBuilder().setBallot(ballot(m.ballot())).setFromSlot(m.fromSlot()));
         } else if (message instanceof Message.Promise m) {
-            PromisePb.Builder b = PromisePb.newBuilder().setBallot(ballot(m.ballot())).setFromSlot(m.fromSlot());
+            PromisePb.Builder b = PromisePb.newBuilder().setBallot(ballot(m.ballot())).setFromSlot(m.fromSlot())
+                    .setCompactedThrough(m.compactedThrough());
             m.accepted().forEach(entry -> b.addAccepted(ProtoValues.accepted(entry)));
             e.setPromise(b);
         } else if (message instanceof Message.Accept m) {
@@ -86,7 +87,7 @@ public final class MessageCodec {
         } else if (message instanceof Message.CatchUpRequest m) {
             e.setCatchUpRequest(CatchUpRequestPb.newBuilder().setFromSlot(m.fromSlot()).setToSlot(m.toSlot()));
         } else if (message instanceof Message.CatchUpReply m) {
-            CatchUpReplyPb.Builder b = CatchUpReplyPb.newBuilder();
+            CatchUpReplyPb.Builder b = CatchUpReplyPb.newBuilder().setSnapshotSlot(m.snapshotSlot());
             m.chosen().forEach(entry -> b.addChosen(ProtoValues.chosen(entry)));
             e.setCatchUpReply(b);
         } else if (message instanceof Message.Forward m) {
@@ -129,7 +130,7 @@ public final class MessageCodec {
                     accepted.add(ProtoValues.accepted(entry, "promise vote"));
                 }
                 return new Message.Promise(group, from, to, ballot(m.getBallot(), "promise"),
-                        slot(m.getFromSlot(), "promise"), accepted);
+                        slot(m.getFromSlot(), "promise"), accepted, slotBound(m.getCompactedThrough(), "promise compaction point"));
             }
             case ACCEPT: {
                 AcceptPb m = e.getAccept();
@@ -163,7 +164,8 @@ public final class MessageCodec {
                 for (ChosenEntryPb entry : e.getCatchUpReply().getChosenList()) {
                     chosen.add(ProtoValues.chosen(entry, "catch-up entry"));
                 }
-                return new Message.CatchUpReply(group, from, to, chosen);
+                return new Message.CatchUpReply(group, from, to, chosen,
+                        slotBound(e.getCatchUpReply().getSnapshotSlot(), "catch-up snapshot slot"));
             }
             case FORWARD:
                 return new Message.Forward(group, from, to, ProtoValues.command(e.getForward().getCommand()));

@@ -18,13 +18,28 @@ final class Acceptor {
     private final SafetyRules rules;
     private Ballot promised;
     private final TreeMap<Long, AcceptedEntry> votes = new TreeMap<>();
+    /** Votes up to here were dropped: those slots are chosen and covered by a snapshot. */
+    private long compactedThrough;
 
     Acceptor(ProtocolConfig config, DurableState recovered, SafetyRules rules) {
         this.groupId = config.groupId();
         this.self = config.nodeId();
         this.rules = rules;
         this.promised = recovered.promised();
-        this.votes.putAll(recovered.accepted());
+        this.compactedThrough = recovered.snapshotSlot();
+        this.votes.putAll(recovered.accepted().tailMap(compactedThrough, false));
+    }
+
+    long compactedThrough() {
+        return compactedThrough;
+    }
+
+    /** Drops votes up to {@code slot}: chosen slots a snapshot now covers. */
+    void compact(long slot) {
+        if (slot > compactedThrough) {
+            votes.headMap(slot, true).clear();
+            compactedThrough = slot;
+        }
     }
 
     Ballot promised() {
@@ -52,7 +67,7 @@ final class Acceptor {
             out.persist(new JournalRecord.PromisedBallot(groupId, promised));
         }
         reply(out, new Message.Promise(groupId, self, prepare.from(), prepare.ballot(), prepare.fromSlot(),
-                votesFrom(prepare.fromSlot())));
+                votesFrom(prepare.fromSlot()), compactedThrough));
     }
 
     /** Phase 2b: vote for {@code accept.value} unless a higher ballot was promised. Returns whether it voted. */

@@ -13,6 +13,7 @@ import java.util.TreeMap;
  */
 public final class DurableState {
     private final long groupId;
+    private long snapshotSlot;
     private Ballot promised = Ballot.ZERO;
     private final TreeMap<Long, AcceptedEntry> accepted = new TreeMap<>();
     private final TreeMap<Long, Value> chosen = new TreeMap<>();
@@ -47,6 +48,24 @@ public final class DurableState {
 
     public long groupId() {
         return groupId;
+    }
+
+    /**
+     * Every slot up to and including this one is covered by the group's snapshot, which the
+     * application restores before the replica starts; votes and chosen values at or below it are
+     * ignored. 0 when there is no snapshot.
+     */
+    public long snapshotSlot() {
+        return snapshotSlot;
+    }
+
+    /** Records that a snapshot covers every slot up to {@code slot} (storage calls this on recovery). */
+    public DurableState withSnapshotSlot(long slot) {
+        if (slot < 0) {
+            throw new IllegalArgumentException("snapshot slot " + slot + " of group " + groupId + " must be >= 0");
+        }
+        this.snapshotSlot = Math.max(snapshotSlot, slot);
+        return this;
     }
 
     public Ballot promised() {

@@ -18,11 +18,49 @@ final class Learner {
     private long firstUnchosenSlot = 1;
     /** Highest slot handed to the application. */
     private long appliedSlot = 0;
+    /** Slots up to here are covered by a snapshot; their values are no longer kept. */
+    private long compactedThrough = 0;
 
     Learner(long groupId, DurableState recovered) {
         this.groupId = groupId;
-        this.chosen.putAll(recovered.chosen());
+        this.compactedThrough = recovered.snapshotSlot();
+        this.appliedSlot = compactedThrough; // the application restored the snapshot before we start
+        this.firstUnchosenSlot = compactedThrough + 1;
+        this.chosen.putAll(recovered.chosen().tailMap(compactedThrough, false));
         advanceFirstUnchosen();
+    }
+
+    long compactedThrough() {
+        return compactedThrough;
+    }
+
+    long appliedSlot() {
+        return appliedSlot;
+    }
+
+    /** Forgets chosen values up to {@code slot}, which a snapshot now covers (never beyond what was applied). */
+    void compact(long slot) {
+        long through = Math.min(slot, appliedSlot);
+        if (through > compactedThrough) {
+            chosen.headMap(through, true).clear();
+            compactedThrough = through;
+        }
+    }
+
+    /**
+     * A snapshot covering every slot up to {@code slot} was installed: those slots count as chosen
+     * and applied. Never moves backwards; returns false when the snapshot is not ahead of us.
+     */
+    boolean installSnapshot(long slot) {
+        if (slot <= appliedSlot) {
+            return false;
+        }
+        chosen.headMap(slot, true).clear();
+        compactedThrough = slot;
+        appliedSlot = slot;
+        firstUnchosenSlot = Math.max(firstUnchosenSlot, slot + 1);
+        advanceFirstUnchosen();
+        return true;
     }
 
     long firstUnchosenSlot() {
@@ -30,7 +68,7 @@ final class Learner {
     }
 
     boolean isChosen(long slot) {
-        return chosen.containsKey(slot);
+        return slot <= compactedThrough || chosen.containsKey(slot);
     }
 
     Value chosenValue(long slot) {
@@ -42,6 +80,9 @@ final class Learner {
      * learning a different one means the protocol (or storage) is broken, so it throws.
      */
     void learn(long slot, Value value, Outbox out) {
+        if (slot <= compactedThrough) {
+            return; // covered by the snapshot: chosen, applied, no longer kept
+        }
         Value known = chosen.get(slot);
         if (known != null) {
             Invariants.check(known.equals(value), "group %d slot %d: learned %s but %s was already chosen",

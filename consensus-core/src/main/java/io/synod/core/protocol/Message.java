@@ -39,8 +39,14 @@ public sealed interface Message {
     record Prepare(long groupId, int from, int to, Ballot ballot, long fromSlot) implements Message {
     }
 
-    /** Phase 1b: a durable promise, with every vote the acceptor has cast for slots at or after {@code fromSlot}. */
-    record Promise(long groupId, int from, int to, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted)
+    /**
+     * Phase 1b: a durable promise, with every vote the acceptor still holds for slots at or after
+     * {@code fromSlot}. Votes up to {@code compactedThrough} were dropped (those slots are chosen and
+     * in a snapshot): a candidate whose {@code fromSlot} is not above it cannot recover them from
+     * votes and must install that snapshot before it may lead.
+     */
+    record Promise(long groupId, int from, int to, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted,
+                   long compactedThrough)
             implements Message {
         public Promise {
             accepted = List.copyOf(accepted);
@@ -110,8 +116,11 @@ public sealed interface Message {
         }
     }
 
-    /** Chosen values the sender knows, in slot order. */
-    record CatchUpReply(long groupId, int from, int to, List<ChosenEntry> chosen) implements Message {
+    /**
+     * Chosen values the sender knows, in slot order. {@code snapshotSlot} > 0 says the sender no
+     * longer keeps the slots asked for: they are in its snapshot, which the requester must install.
+     */
+    record CatchUpReply(long groupId, int from, int to, List<ChosenEntry> chosen, long snapshotSlot) implements Message {
         public CatchUpReply {
             chosen = List.copyOf(chosen);
         }

@@ -16,6 +16,7 @@ final class Outbox {
     private final ArrayDeque<Message> local = new ArrayDeque<>();
     private final List<ChosenEntry> committed = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
+    private final List<Ready.SnapshotNeeded> snapshotsNeeded = new ArrayList<>();
     private final DurabilityGate gate;
 
     Outbox(int self, DurabilityGate gate) {
@@ -57,6 +58,10 @@ final class Outbox {
         rejections.add(rejection);
     }
 
+    void needSnapshot(int source, long slot) {
+        snapshotsNeeded.add(new Ready.SnapshotNeeded(source, slot));
+    }
+
     /** The next looped-back message to handle, or null. */
     Message pollLocal() {
         return local.poll();
@@ -71,6 +76,6 @@ final class Outbox {
     }
 
     Ready toReady(long persistSeq) {
-        return new Ready(records, records.isEmpty() ? 0 : persistSeq, messages, committed, rejections);
+        return new Ready(records, records.isEmpty() ? 0 : persistSeq, messages, committed, rejections, snapshotsNeeded);
     }
 }

@@ -13,21 +13,29 @@ import java.util.List;
  *   <li>{@code messages}: send now; none of them depends on an unsynced record.</li>
  *   <li>{@code committed}: chosen slots, contiguous and in slot order, to apply to the state machine.</li>
  *   <li>{@code rejections}: proposals refused before they reached a slot.</li>
+ *   <li>{@code snapshotsNeeded}: this replica is behind what its peers still keep and must install a
+ *       snapshot of the named replica before it can catch up from the log.</li>
  * </ul>
  *
  * @param persistSeq the sequence number of {@code records}, or 0 when there are none
  */
 public record Ready(List<JournalRecord> records, long persistSeq, List<Message> messages,
-                   List<ChosenEntry> committed, List<Rejection> rejections) {
+                   List<ChosenEntry> committed, List<Rejection> rejections, List<SnapshotNeeded> snapshotsNeeded) {
+
+    /** Install a snapshot from {@code source} covering at least every slot up to {@code slot}. */
+    public record SnapshotNeeded(int source, long slot) {
+    }
 
     public Ready {
         records = List.copyOf(records);
         messages = List.copyOf(messages);
         committed = List.copyOf(committed);
         rejections = List.copyOf(rejections);
+        snapshotsNeeded = List.copyOf(snapshotsNeeded);
     }
 
     public boolean isEmpty() {
-        return records.isEmpty() && messages.isEmpty() && committed.isEmpty() && rejections.isEmpty();
+        return records.isEmpty() && messages.isEmpty() && committed.isEmpty() && rejections.isEmpty()
+                && snapshotsNeeded.isEmpty();
     }
 }

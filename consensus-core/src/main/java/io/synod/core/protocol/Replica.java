@@ -101,6 +101,30 @@ public final class Replica {
     }
 
     /**
+     * The application's snapshot, durably stored, covers every slot up to {@code slot}: the replica
+     * forgets the chosen values and votes it covers (never beyond what it has applied).
+     */
+    public Ready compact(long slot) {
+        return step(out -> {
+            learner.compact(slot);
+            acceptor.compact(learner.compactedThrough());
+        });
+    }
+
+    /**
+     * A snapshot covering every slot up to {@code slot} — another replica's, durably stored here and
+     * restored into the application — replaces this replica's older state. Ignored if it is not
+     * ahead of what was applied (a snapshot never moves a replica backwards).
+     */
+    public Ready snapshotInstalled(long slot) {
+        return step(out -> {
+            if (learner.installSnapshot(slot)) {
+                acceptor.compact(slot);
+            }
+        });
+    }
+
+    /**
      * The application asks to replicate {@code command}; only a leader takes it. Elsewhere it is
      * refused with a leader hint, and the caller may send it to the leader as a {@link Message.Forward}.
      */
@@ -157,6 +181,11 @@ public final class Replica {
         return learner.firstUnchosenSlot();
     }
 
+    /** Slots up to here are covered by this replica's snapshot and no longer kept in memory. */
+    public long compactedThrough() {
+        return learner.compactedThrough();
+    }
+
     public long now() {
         return now;
     }
@@ -206,8 +235,10 @@ public final class Replica {
         } else if (message instanceof Message.Nack m) {
             onNack(m, out);
         } else if (message instanceof Message.CatchUpRequest m) {
-            out.send(new Message.CatchUpReply(groupId, self, m.from(),
-                    learner.chosenBetween(m.fromSlot(), m.toSlot(), config.catchUpBatchSlots())));
+            // Slots we no longer keep are in our snapshot: say so, and send what we still have.
+            long snapshot = m.fromSlot() <= learner.compactedThrough() ? learner.compactedThrough() : 0;
+            out.send(new Message.CatchUpReply(groupId, self, m.from(), learner.chosenBetween(
+                    Math.max(m.fromSlot(), learner.compactedThrough() + 1), m.toSlot(), config.catchUpBatchSlots()), snapshot));
         } else if (message instanceof Message.CatchUpReply m) {
             onCatchUpReply(m, out);
         } else if (message instanceof Message.Forward m) {
@@ -334,6 +365,14 @@ public final class Replica {
                 || !promise.ballot().equals(candidate.ballot())) {
             return;
         }
+        if (rules.mustInstallSnapshotBeforeLeading(promise.compactedThrough(), candidate.fromSlot())) {
+            // Slots from our first unchosen one up to there are chosen, but their values are only in
+            // node `from`'s snapshot: we cannot recover them from votes, so we must not lead.
+            campaignFailed("node " + promise.from() + " has compacted through slot " + promise.compactedThrough()
+                    + ", beyond our first unchosen slot " + candidate.fromSlot() + "; installing its snapshot first");
+            out.needSnapshot(promise.from(), promise.compactedThrough());
+            return;
+        }
         candidate.promised(promise);
         if (candidate.hasPromiseQuorum()) {
             becomeLeader(out);
@@ -438,6 +477,9 @@ public final class Replica {
         }
         for (ChosenEntry entry : reply.chosen()) {
             learner.learn(entry.slot(), entry.value(), out);
+        }
+        if (reply.snapshotSlot() >= learner.firstUnchosenSlot()) {
+            out.needSnapshot(reply.from(), reply.snapshotSlot());
         }
         if (!reply.chosen().isEmpty()) {
             catchUpSentTick = Long.MIN_VALUE / 2; // progress: ask for the next range right away

@@ -1,7 +1,7 @@
 package io.synod.core.protocol;
 
 /**
- * The four decisions that the known Paxos traps are about, gathered in one place so that tests
+ * The decisions that the known Paxos traps are about, gathered in one place so that tests
  * can break them one at a time and prove the simulator's checkers notice (see the mutation tests).
  * Production code always uses this class as it is.
  */
@@ -22,6 +22,14 @@ class SafetyRules {
     /** A new leader re-proposes, for an open slot, the value of the highest-ballot vote a phase-1 quorum reported. */
     Value valueToRepropose(AcceptedEntry highestVote) {
         return highestVote.value();
+    }
+
+    /**
+     * A candidate may not lead while a promiser has compacted (dropped the votes of) slots at or
+     * above its first unchosen one: those slots are chosen, but not recoverable from votes.
+     */
+    boolean mustInstallSnapshotBeforeLeading(long promiserCompactedThrough, long candidateFromSlot) {
+        return promiserCompactedThrough >= candidateFromSlot;
     }
 
     /**

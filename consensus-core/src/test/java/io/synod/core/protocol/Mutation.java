@@ -41,6 +41,18 @@ public enum Mutation {
             };
         }
     },
+    /** A candidate that leads although a promiser compacted slots it has not learned. */
+    LEADS_BEHIND_A_SNAPSHOT {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                boolean mustInstallSnapshotBeforeLeading(long promiserCompactedThrough, long candidateFromSlot) {
+                    return false;
+                }
+            };
+        }
+    },
     /**
      * A proposer that keeps its round counter in memory only and "just outbids the others": it
      * ignores its own durable promise and ballots carrying its own id, so after a restart it can

@@ -13,6 +13,28 @@ import java.util.TreeMap;
 final class ListAppendMachine {
     private final TreeMap<String, List<String>> lists = new TreeMap<>();
 
+    /** A deep copy: what a snapshot of this state machine holds. */
+    ListAppendMachine copy() {
+        ListAppendMachine copy = new ListAppendMachine();
+        lists.forEach((key, list) -> copy.lists.put(key, new ArrayList<>(list)));
+        return copy;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ListAppendMachine other && lists.equals(other.lists);
+    }
+
+    @Override
+    public int hashCode() {
+        return lists.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return lists.toString();
+    }
+
     static byte[] append(String key, String value) {
         return ("A|" + key + "|" + value).getBytes(StandardCharsets.UTF_8);
     }

@@ -49,6 +49,10 @@ final class SafetyChecker {
     private final Map<Long, List<String>> acks = new HashMap<>();
     private final List<String> violations = new ArrayList<>();
     private final Map<Integer, PreparedBallot> highestPrepared = new HashMap<>();
+    /** The agreed state after each slot a snapshot was taken at, computed once, incrementally. */
+    private final Map<Long, ListAppendMachine> referenceAt = new HashMap<>();
+    private final ListAppendMachine referenceMachine = new ListAppendMachine();
+    private long referenceSlot;
     private long appliedEntries;
 
     private record PreparedBallot(Ballot ballot, int incarnation) {
@@ -162,8 +166,49 @@ final class SafetyChecker {
         }
     }
 
-    void onRestart(int node) {
-        nextSlotByNode.put(node, 1L);
+    /** Node {@code node} (re)starts; it restored a snapshot covering slots up to {@code snapshotSlot} (0: none). */
+    void onRestart(int node, long snapshotSlot, ListAppendMachine restored) {
+        nextSlotByNode.put(node, snapshotSlot + 1);
+        if (snapshotSlot > 0) {
+            checkSnapshot(node, snapshotSlot, restored, "restored");
+        }
+    }
+
+    /** Node {@code node} took, or installed, a snapshot covering slots up to {@code slot}. */
+    void onSnapshot(int node, long slot, ListAppendMachine state, boolean installed) {
+        checkSnapshot(node, slot, state, installed ? "installed" : "took");
+        if (installed) {
+            nextSlotByNode.put(node, Math.max(nextSlotByNode.getOrDefault(node, 1L), slot + 1));
+        }
+    }
+
+    /** A snapshot at {@code slot} must be the state of applying the agreed sequence up to it. */
+    private void checkSnapshot(int node, long slot, ListAppendMachine state, String how) {
+        ListAppendMachine reference = referenceAt.get(slot);
+        if (reference == null) {
+            while (referenceSlot < slot) {
+                Value value = sequence.get(referenceSlot + 1);
+                if (value == null) {
+                    violation("node %d %s a snapshot at slot %d, but slot %d was never applied anywhere",
+                            node, how, slot, referenceSlot + 1);
+                    return;
+                }
+                if (value instanceof Value.Batch batch) {
+                    batch.commands().forEach(c -> referenceMachine.apply(c.payload()));
+                }
+                referenceSlot++;
+            }
+            if (referenceSlot != slot) {
+                violation("node %d %s a snapshot at slot %d, older than any taken before", node, how, slot);
+                return;
+            }
+            reference = referenceMachine.copy();
+            referenceAt.put(slot, reference);
+        }
+        if (!reference.equals(state)) {
+            violation("node %d %s a snapshot at slot %d whose state differs from the agreed sequence:%n  snapshot  %s%n  sequence  %s",
+                    node, how, slot, state, reference);
+        }
     }
 
     void onApplied(int node, long slot, Value value) {

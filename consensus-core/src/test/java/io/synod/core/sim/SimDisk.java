@@ -32,6 +32,11 @@ final class SimDisk {
     private byte[] tornTail;
     private long tornTailsDropped;
     private long unacknowledgedButDurable;
+    private Snapshot snapshot;
+
+    /** A snapshot of the state machine covering every slot up to {@code slot}. */
+    record Snapshot(long slot, ListAppendMachine state) {
+    }
     private long pendingMaxSeq;
     private boolean syncing;
     private boolean slow;
@@ -101,6 +106,40 @@ final class SimDisk {
             }
         }
         return durable;
+    }
+
+    /**
+     * Stores a snapshot (synced at once) and truncates the journal below it: votes and chosen values
+     * up to {@code slot} go, but the promise any of them implied is kept.
+     */
+    void saveSnapshot(long slot, ListAppendMachine state) {
+        snapshot = new Snapshot(slot, state.copy());
+        JournalRecord.PromisedBallot highest = null;
+        for (JournalRecord record : durable) {
+            io.synod.core.protocol.Ballot ballot = record instanceof JournalRecord.PromisedBallot p ? p.ballot()
+                    : record instanceof JournalRecord.AcceptedValue a ? a.ballot() : null;
+            if (ballot != null && (highest == null || ballot.isAbove(highest.ballot()))) {
+                highest = new JournalRecord.PromisedBallot(record.groupId(), ballot);
+            }
+        }
+        durable.removeIf(record -> slotOf(record) <= slot);
+        if (highest != null) {
+            durable.add(0, highest);
+        }
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    private static long slotOf(JournalRecord record) {
+        if (record instanceof JournalRecord.AcceptedValue a) {
+            return a.slot();
+        }
+        if (record instanceof JournalRecord.ChosenValue c) {
+            return c.slot();
+        }
+        return Long.MAX_VALUE;
     }
 
     long tornTailsDropped() {

@@ -82,6 +82,27 @@ final class SimNetwork {
         return random.between(100, 3 * SimScenario.MILLI);
     }
 
+    /**
+     * A bulk transfer (a snapshot) from {@code from} to {@code to}: read at the source after one
+     * delay, delivered after another, lost if the link is cut or the network drops it.
+     */
+    <T> void transfer(int from, int to, java.util.function.Supplier<T> read, Consumer<T> delivered, Runnable lost) {
+        loop.after(delayMicros(), () -> {
+            if (cut[to][from] || random.chance(dropRate)) {
+                lost.run();
+                return;
+            }
+            T payload = read.get();
+            loop.after(delayMicros() + 5 * SimScenario.MILLI, () -> {
+                if (cut[from][to] || random.chance(dropRate)) {
+                    lost.run();
+                } else {
+                    delivered.accept(payload);
+                }
+            });
+        });
+    }
+
     void cut(int from, int to) {
         cut[from][to] = true;
     }

@@ -37,6 +37,10 @@ final class SimNode {
     private Replica.Role lastRole = Replica.Role.FOLLOWER;
     private int restarts;
     private boolean paused;
+    private long appliedSlot;
+    private boolean fetchingSnapshot;
+    private long snapshotsTaken;
+    private long snapshotsInstalled;
     private final List<Runnable> deferred = new ArrayList<>();
 
     private static final class Waiting {
@@ -89,10 +93,15 @@ final class SimNode {
             sim.checker.violation("%s", e.getMessage());
             return;
         }
+        SimDisk.Snapshot snapshot = disk.snapshot();
+        long snapshotSlot = snapshot == null ? 0 : snapshot.slot();
+        recovered.withSnapshotSlot(snapshotSlot);
         replica = sim.factory.create(config, recovered, sim.random.fork());
-        machine = new ListAppendMachine();
+        machine = snapshot == null ? new ListAppendMachine() : snapshot.state().copy();
+        appliedSlot = snapshotSlot;
+        fetchingSnapshot = false;
         lastRole = Replica.Role.FOLLOWER;
-        sim.checker.onRestart(id);
+        sim.checker.onRestart(id, snapshotSlot, machine);
         sim.trace("node %d starts (incarnation %d, %d durable records)", id, incarnation, recovered.accepted().size());
         step(replica::start);
         scheduleTick(incarnation, sim.random.between(0, tickMicros));
@@ -210,6 +219,9 @@ final class SimNode {
         for (ChosenEntry entry : ready.committed()) {
             apply(entry);
         }
+        for (Ready.SnapshotNeeded needed : ready.snapshotsNeeded()) {
+            fetchSnapshot(needed.source());
+        }
         for (Rejection rejection : ready.rejections()) {
             Waiting w = waiting.get(rejection.commandId());
             if (w == null) {
@@ -231,9 +243,76 @@ final class SimNode {
 
     private void apply(ChosenEntry entry) {
         sim.checker.onApplied(id, entry.slot(), entry.value());
-        if (!(entry.value() instanceof Value.Batch batch)) {
+        appliedSlot = entry.slot();
+        if (entry.value() instanceof Value.Batch batch) {
+            applyCommands(batch);
+        }
+        int every = sim.scenario.snapshotEverySlots();
+        if (every > 0 && entry.slot() % every == 0) {
+            takeSnapshot(entry.slot());
+        }
+    }
+
+    /** Snapshots the state as of {@code slot} (just applied), then lets the replica forget what it covers. */
+    private void takeSnapshot(long slot) {
+        disk.saveSnapshot(slot, machine);
+        snapshotsTaken++;
+        sim.checker.onSnapshot(id, slot, machine, false);
+        int forIncarnation = incarnation;
+        sim.loop.after(0, () -> {
+            if (forIncarnation == incarnation) {
+                whenRunning(() -> step(() -> replica.compact(slot)));
+            }
+        });
+    }
+
+    /** Asks {@code source} for its snapshot across the network (one transfer at a time; a lost one is asked for again). */
+    private void fetchSnapshot(int source) {
+        if (fetchingSnapshot || source == id) {
             return;
         }
+        fetchingSnapshot = true;
+        int forIncarnation = incarnation;
+        SimNode from = sim.nodes.get(source - 1);
+        sim.network.transfer(source, id, () -> {
+            SimDisk.Snapshot snapshot = from.disk.snapshot();
+            return snapshot == null ? null : new SimDisk.Snapshot(snapshot.slot(), snapshot.state().copy());
+        }, snapshot -> {
+            if (forIncarnation != incarnation) {
+                return;
+            }
+            whenRunning(() -> {
+                fetchingSnapshot = false;
+                if (snapshot != null && snapshot.slot() > appliedSlot) {
+                    installSnapshot(snapshot);
+                }
+            });
+        }, () -> {
+            if (forIncarnation == incarnation) {
+                fetchingSnapshot = false; // lost on the way: the next catch-up asks again
+            }
+        });
+    }
+
+    private void installSnapshot(SimDisk.Snapshot snapshot) {
+        machine = snapshot.state().copy();
+        appliedSlot = snapshot.slot();
+        disk.saveSnapshot(snapshot.slot(), machine);
+        snapshotsInstalled++;
+        sim.checker.onSnapshot(id, snapshot.slot(), machine, true);
+        sim.trace("node %d installs a snapshot at slot %d", id, snapshot.slot());
+        step(() -> replica.snapshotInstalled(snapshot.slot()));
+    }
+
+    long snapshotsTaken() {
+        return snapshotsTaken;
+    }
+
+    long snapshotsInstalled() {
+        return snapshotsInstalled;
+    }
+
+    private void applyCommands(Value.Batch batch) {
         for (Command command : batch.commands()) {
             String result = machine.apply(command.payload());
             Waiting w = waiting.remove(command.id());

@@ -17,7 +17,9 @@ public record SimResult(
         long restarts,
         long leaderElections,
         long tornTailsDropped,
-        long unacknowledgedButDurable) {
+        long unacknowledgedButDurable,
+        long snapshotsTaken,
+        long snapshotsInstalled) {
 
     SimResult(Simulation sim) {
         this(sim.scenario, List.copyOf(sim.checker.violations()), sim.loop.nowMicros(), sim.loop.executed(),
@@ -26,7 +28,9 @@ public record SimResult(
                 sim.checker.chosenSlots(), sim.checker.appliedEntries(), sim.nemesis.faultsInjected(),
                 sim.nodes.stream().mapToLong(SimNode::restarts).sum(), sim.leaderElections,
                 sim.nodes.stream().mapToLong(n -> n.disk().tornTailsDropped()).sum(),
-                sim.nodes.stream().mapToLong(n -> n.disk().unacknowledgedButDurable()).sum());
+                sim.nodes.stream().mapToLong(n -> n.disk().unacknowledgedButDurable()).sum(),
+                sim.nodes.stream().mapToLong(SimNode::snapshotsTaken).sum(),
+                sim.nodes.stream().mapToLong(SimNode::snapshotsInstalled).sum());
     }
 
     public boolean passed() {

@@ -26,6 +26,7 @@ record SimScenario(
         boolean pauses,
         boolean tornWrites,
         boolean forwarding,
+        int snapshotEverySlots,
         long faultPhaseMicros,
         long healBoundMicros) {
 
@@ -49,6 +50,7 @@ record SimScenario(
                 r.chance(0.5) ? r.nextDouble() * 0.05 : 0.0,
                 r.chance(0.7) ? r.nextDouble() * 0.10 : 0.0,
                 r.chance(0.5), r.chance(0.4), r.chance(0.4), r.chance(0.6), r.chance(0.4), r.chance(0.5), r.chance(0.4), r.chance(0.5), r.chance(0.5),
+                r.chance(0.7) ? 10 + r.nextInt(90) : 0,
                 (6 + r.nextInt(7)) * SECOND,
                 20 * SECOND);
     }
@@ -94,6 +96,7 @@ record SimScenario(
     @Override
     public String toString() {
         return "seed=" + seed + " replicas=" + replicas + " quorums=" + phase1Quorum + "/" + phase2Quorum
-                + " clients=" + clients + (forwarding ? " forwarding" : "") + " faults=" + faultKinds();
+                + " clients=" + clients + (forwarding ? " forwarding" : "")
+                + (snapshotEverySlots > 0 ? " snapshots/" + snapshotEverySlots : "") + " faults=" + faultKinds();
     }
 }

@@ -74,6 +74,8 @@ class SimulationTest {
         long elections;
         long tornTails;
         long unacknowledgedDurable;
+        long snapshotsTaken;
+        long snapshotsInstalled;
         double simulatedSeconds;
         final TreeMap<String, Integer> faultKinds = new TreeMap<>();
 
@@ -96,6 +98,8 @@ class SimulationTest {
             elections += r.leaderElections();
             tornTails += r.tornTailsDropped();
             unacknowledgedDurable += r.unacknowledgedButDurable();
+            snapshotsTaken += r.snapshotsTaken();
+            snapshotsInstalled += r.snapshotsInstalled();
             simulatedSeconds += r.simulatedMicros() / 1e6;
             for (String kind : s.faultKinds()) {
                 faultKinds.merge(kind.replaceAll("=.*", ""), 1, Integer::sum);
@@ -106,9 +110,11 @@ class SimulationTest {
             return String.format("simulation: %d seeds (%d with 3 replicas, %d with 5, %d flexible quorums) in %.1f s wall,"
                             + " %.0f s simulated; %d client operations acknowledged, %d slots chosen, %d messages"
                             + " (%d dropped), %d faults injected, %d restarts, %d leader elections, %d torn journal tails"
-                            + " dropped, %d records durable but never acknowledged; seeds per fault kind %s",
+                            + " dropped, %d records durable but never acknowledged, %d snapshots taken, %d installed"
+                            + " on lagging replicas; seeds per fault kind %s",
                     seeds, replicas3, replicas5, flexible, wallMillis / 1000.0, simulatedSeconds, operations, slots,
-                    messages, dropped, faults, restarts, elections, tornTails, unacknowledgedDurable, faultKinds);
+                    messages, dropped, faults, restarts, elections, tornTails, unacknowledgedDurable, snapshotsTaken,
+                    snapshotsInstalled, faultKinds);
         }
     }
 }
