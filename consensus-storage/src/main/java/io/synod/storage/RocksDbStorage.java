@@ -87,7 +87,7 @@ public final class RocksDbStorage implements Storage {
         handle.checkOpen();
         writer.checkHealthy();
         try {
-            return handle.call(db -> JournalReader.recover(db, groupId));
+            return handle.call(db -> JournalReader.recover(db, groupId)).withSnapshotSlot(snapshots.lastIncludedSlot(groupId));
         } catch (RocksDBException e) {
             throw JournalReader.readError(e, "group " + groupId + ": recovery");
         }
@@ -111,10 +111,20 @@ public final class RocksDbStorage implements Storage {
     }
 
     @Override
-    public SnapshotWriter beginSnapshot(SnapshotMetadata metadata) {
-        Objects.requireNonNull(metadata, "metadata");
-        checkGroupId(metadata.groupId());
-        return snapshots.begin(metadata);
+    public SnapshotWriter beginSnapshot(SnapshotMetadata expected) {
+        Objects.requireNonNull(expected, "expected");
+        checkGroupId(expected.groupId());
+        return snapshots.begin(expected.groupId(), expected.lastIncludedSlot(), expected);
+    }
+
+    @Override
+    public SnapshotWriter beginSnapshot(long groupId, long lastIncludedSlot) {
+        checkGroupId(groupId);
+        if (lastIncludedSlot < 0) {
+            throw new IllegalArgumentException("snapshot of group " + groupId + ": lastIncludedSlot " + lastIncludedSlot
+                    + " must be >= 0");
+        }
+        return snapshots.begin(groupId, lastIncludedSlot, null);
     }
 
     @Override

@@ -9,14 +9,18 @@ import java.util.zip.CRC32C;
 
 /**
  * Streams one snapshot into chunks of {@code chunkBytes}; holds at most one chunk in memory.
- * Each chunk is stored as a {@link CheckedFrame}, and the whole data's size and CRC32C are checked
- * against the metadata before commit. Not thread-safe: one writer, one thread.
+ * Each chunk is stored as a {@link CheckedFrame}; the whole data's size and CRC32C are computed as it
+ * is written and, for a snapshot begun with expected metadata, checked against it before commit.
+ * Not thread-safe: one writer, one thread.
  */
 final class RocksSnapshotWriter implements SnapshotWriter {
     private enum State { OPEN, COMMITTED, ABORTED }
 
     private final SnapshotStore store;
-    private final SnapshotMetadata metadata;
+    private final long groupId;
+    private final long slot;
+    /** What the data must match (a snapshot received from another replica), or null. */
+    private final SnapshotMetadata expected;
     private final long snapshotId;
     private final int chunkBytes;
     private final CRC32C crc = new CRC32C();
@@ -26,9 +30,12 @@ final class RocksSnapshotWriter implements SnapshotWriter {
     private long bytesWritten;
     private State state = State.OPEN;
 
-    RocksSnapshotWriter(SnapshotStore store, SnapshotMetadata metadata, long snapshotId, int chunkBytes) {
+    RocksSnapshotWriter(SnapshotStore store, long groupId, long slot, SnapshotMetadata expected, long snapshotId,
+                        int chunkBytes) {
         this.store = store;
-        this.metadata = metadata;
+        this.groupId = groupId;
+        this.slot = slot;
+        this.expected = expected;
         this.snapshotId = snapshotId;
         this.chunkBytes = chunkBytes;
     }
@@ -55,24 +62,35 @@ final class RocksSnapshotWriter implements SnapshotWriter {
     }
 
     @Override
-    public void commit() {
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    @Override
+    public int crc32c() {
+        return (int) crc.getValue();
+    }
+
+    @Override
+    public SnapshotMetadata commit() {
         checkOpen();
         if (buffered > 0) {
             flushChunk();
         }
-        int actualCrc = (int) crc.getValue();
-        if (bytesWritten != metadata.sizeBytes() || actualCrc != metadata.crc32c()) {
+        SnapshotMetadata actual = new SnapshotMetadata(groupId, slot, bytesWritten, crc32c());
+        if (expected != null && (bytesWritten != expected.sizeBytes() || actual.crc32c() != expected.crc32c())) {
             abort();
-            throw new StorageException.Corrupt("snapshot of group " + metadata.groupId() + " at slot "
-                    + metadata.lastIncludedSlot() + ": wrote " + bytesWritten + " bytes with CRC32C "
-                    + Integer.toHexString(actualCrc) + ", expected " + metadata.sizeBytes() + " bytes with "
-                    + Integer.toHexString(metadata.crc32c()) + "; the snapshot was discarded", null);
+            throw new StorageException.Corrupt("snapshot of group " + groupId + " at slot " + slot + ": wrote "
+                    + bytesWritten + " bytes with CRC32C " + Integer.toHexString(actual.crc32c()) + ", expected "
+                    + expected.sizeBytes() + " bytes with " + Integer.toHexString(expected.crc32c())
+                    + "; the snapshot was discarded", null);
         }
         state = State.COMMITTED;
         buffer = null;
         // If the commit fails its chunks stay: the description may have reached the disk all the
         // same, and the next open deletes the chunks only if no description points at them.
-        store.commit(new StoredSnapshot(metadata, snapshotId, chunksWritten));
+        store.commit(new StoredSnapshot(actual, snapshotId, chunksWritten));
+        return actual;
     }
 
     @Override
@@ -80,7 +98,7 @@ final class RocksSnapshotWriter implements SnapshotWriter {
         if (state == State.OPEN) {
             state = State.ABORTED;
             buffer = null;
-            store.discard(metadata.groupId(), snapshotId);
+            store.discard(groupId, snapshotId);
         }
     }
 
@@ -91,7 +109,7 @@ final class RocksSnapshotWriter implements SnapshotWriter {
 
     private void flushChunk() {
         try {
-            store.writeChunk(metadata.groupId(), snapshotId, chunksWritten, CheckedFrame.encode(buffer, 0, buffered));
+            store.writeChunk(groupId, snapshotId, chunksWritten, CheckedFrame.encode(buffer, 0, buffered));
         } catch (RuntimeException e) {
             abort();
             throw e;
@@ -102,8 +120,8 @@ final class RocksSnapshotWriter implements SnapshotWriter {
 
     private void checkOpen() {
         if (state != State.OPEN) {
-            throw new IllegalStateException("snapshot of group " + metadata.groupId() + " at slot "
-                    + metadata.lastIncludedSlot() + " was already " + state.name().toLowerCase(java.util.Locale.ROOT));
+            throw new IllegalStateException("snapshot of group " + groupId + " at slot "
+                    + slot + " was already " + state.name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 }

@@ -63,10 +63,25 @@ final class SnapshotStore {
         }
     }
 
-    SnapshotWriter begin(SnapshotMetadata metadata) {
+    /** A writer for a snapshot through {@code slot}; checked against {@code expected} if not null. */
+    SnapshotWriter begin(long groupId, long slot, SnapshotMetadata expected) {
         handle.checkOpen();
         writer.checkHealthy();
-        return new RocksSnapshotWriter(this, metadata, nextSnapshotId.getAndIncrement(), chunkBytes);
+        return new RocksSnapshotWriter(this, groupId, slot, expected, nextSnapshotId.getAndIncrement(), chunkBytes);
+    }
+
+    /** The committed snapshot's last included slot, or 0 if the group has none. */
+    long lastIncludedSlot(long groupId) {
+        byte[] stored = read(db -> db.get(Keys.group(Keys.SNAPSHOT_META, groupId)), "group " + groupId
+                + ": reading the snapshot description");
+        if (stored == null) {
+            return 0;
+        }
+        try {
+            return StoredSnapshot.decode(stored).metadata().lastIncludedSlot();
+        } catch (CheckedFrame.FrameException e) {
+            throw JournalReader.frameError(e, "group " + groupId + ": the snapshot description");
+        }
     }
 
     Optional<SnapshotReader> open(long groupId) {

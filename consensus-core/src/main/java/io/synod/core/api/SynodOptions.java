@@ -25,6 +25,10 @@ public final class SynodOptions {
     private final int consensusThreads;
     private final int applyThreads;
     private final boolean registerJmx;
+    private final long snapshotEveryEntries;
+    private final long snapshotEveryBytes;
+    private final int snapshotChunkBytes;
+    private final long snapshotTransferBytesPerSecond;
 
     private SynodOptions(Builder b) {
         this.tickMillis = b.tickMillis;
@@ -45,6 +49,10 @@ public final class SynodOptions {
         this.consensusThreads = b.consensusThreads;
         this.applyThreads = b.applyThreads;
         this.registerJmx = b.registerJmx;
+        this.snapshotEveryEntries = b.snapshotEveryEntries;
+        this.snapshotEveryBytes = b.snapshotEveryBytes;
+        this.snapshotChunkBytes = b.snapshotChunkBytes;
+        this.snapshotTransferBytesPerSecond = b.snapshotTransferBytesPerSecond;
     }
 
     public static SynodOptions defaults() {
@@ -136,6 +144,26 @@ public final class SynodOptions {
         return registerJmx;
     }
 
+    /** A snapshot is taken after this many log entries since the last one (if the state machine takes snapshots). */
+    public long snapshotEveryEntries() {
+        return snapshotEveryEntries;
+    }
+
+    /** ... or after this many command bytes since the last one, whichever comes first. */
+    public long snapshotEveryBytes() {
+        return snapshotEveryBytes;
+    }
+
+    /** Snapshots travel to lagging replicas in chunks of this size, one chunk in flight at a time. */
+    public int snapshotChunkBytes() {
+        return snapshotChunkBytes;
+    }
+
+    /** Bandwidth a replica installing a snapshot may use (0: unlimited). */
+    public long snapshotTransferBytesPerSecond() {
+        return snapshotTransferBytesPerSecond;
+    }
+
     /** {@code millis} in whole ticks, rounded up. */
     public int ticks(long millis) {
         return (int) Math.max(1, (millis + tickMillis - 1) / tickMillis);
@@ -160,6 +188,10 @@ public final class SynodOptions {
         private int consensusThreads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
         private int applyThreads = 2;
         private boolean registerJmx = true;
+        private long snapshotEveryEntries = 100_000;
+        private long snapshotEveryBytes = 256L << 20;
+        private int snapshotChunkBytes = 1 << 20;
+        private long snapshotTransferBytesPerSecond = 64L << 20;
 
         private Builder() {
         }
@@ -182,6 +214,10 @@ public final class SynodOptions {
         public Builder consensusThreads(int v) { consensusThreads = v; return this; }
         public Builder applyThreads(int v) { applyThreads = v; return this; }
         public Builder registerJmx(boolean v) { registerJmx = v; return this; }
+        public Builder snapshotEveryEntries(long v) { snapshotEveryEntries = v; return this; }
+        public Builder snapshotEveryBytes(long v) { snapshotEveryBytes = v; return this; }
+        public Builder snapshotChunkBytes(int v) { snapshotChunkBytes = v; return this; }
+        public Builder snapshotTransferBytesPerSecond(long v) { snapshotTransferBytesPerSecond = v; return this; }
 
         public SynodOptions build() {
             positive("tickMillis", tickMillis);
@@ -208,6 +244,12 @@ public final class SynodOptions {
             require(proposalTimeoutMillis >= electionTimeoutMillis, "proposalTimeoutMillis (" + proposalTimeoutMillis
                     + ") must be at least electionTimeoutMillis (" + electionTimeoutMillis
                     + "), or every leader change would time proposals out");
+            positive("snapshotEveryEntries", snapshotEveryEntries);
+            positive("snapshotEveryBytes", snapshotEveryBytes);
+            require(snapshotChunkBytes >= 4096 && snapshotChunkBytes <= (8 << 20), "snapshotChunkBytes must be between"
+                    + " 4 KiB and 8 MiB (and below the transport's maximum frame size), got " + snapshotChunkBytes);
+            require(snapshotTransferBytesPerSecond >= 0, "snapshotTransferBytesPerSecond must be >= 0 (0: unlimited), got "
+                    + snapshotTransferBytesPerSecond);
             positive("consensusThreads", consensusThreads);
             positive("applyThreads", applyThreads);
             return new SynodOptions(this);

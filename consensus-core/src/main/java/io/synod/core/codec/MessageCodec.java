@@ -18,6 +18,8 @@ import io.synod.core.codec.proto.PreVotePb;
 import io.synod.core.codec.proto.PreVoteReplyPb;
 import io.synod.core.codec.proto.PreparePb;
 import io.synod.core.codec.proto.PromisePb;
+import io.synod.core.codec.proto.SnapshotChunkPb;
+import io.synod.core.codec.proto.SnapshotRequestPb;
 import io.synod.core.codec.proto.RejectionReasonPb;
 import io.synod.core.protocol.AcceptedEntry;
 import io.synod.core.protocol.ChosenEntry;
@@ -96,6 +98,12 @@ public final class MessageCodec {
             e.setForwardRejected(ForwardRejectedPb.newBuilder().setCommandId(m.commandId()).setLeaderHint(m.leaderHint())
                     .setReason(m.reason() == Rejection.Reason.OVERLOADED
                             ? RejectionReasonPb.REJECTION_REASON_OVERLOADED : RejectionReasonPb.REJECTION_REASON_NOT_LEADER));
+        } else if (message instanceof Message.SnapshotRequest m) {
+            e.setSnapshotRequest(SnapshotRequestPb.newBuilder().setSlotAtLeast(m.slotAtLeast()).setOffset(m.offset()));
+        } else if (message instanceof Message.SnapshotChunk m) {
+            e.setSnapshotChunk(SnapshotChunkPb.newBuilder().setSlot(m.slot()).setTotalBytes(m.totalBytes())
+                    .setCrc32C(m.crc32c()).setOffset(m.offset())
+                    .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(m.data())));
         } else if (message instanceof Message.Batch m) {
             BatchPb.Builder b = BatchPb.newBuilder();
             m.messages().forEach(inner -> b.addMessages(encode(inner)));
@@ -173,6 +181,21 @@ public final class MessageCodec {
                 return forwardRejected(group, from, to, e.getForwardRejected());
             case BATCH:
                 return batch(group, from, to, e.getBatch());
+            case SNAPSHOT_REQUEST:
+                return new Message.SnapshotRequest(group, from, to,
+                        slotBound(e.getSnapshotRequest().getSlotAtLeast(), "snapshot request slot"),
+                        slotBound(e.getSnapshotRequest().getOffset(), "snapshot request offset"));
+            case SNAPSHOT_CHUNK: {
+                SnapshotChunkPb m = e.getSnapshotChunk();
+                long offset = slotBound(m.getOffset(), "snapshot chunk offset");
+                long total = slotBound(m.getTotalBytes(), "snapshot size");
+                if (offset + m.getData().size() > total) {
+                    throw new CodecException("snapshot chunk at offset " + offset + " of " + m.getData().size()
+                            + " bytes runs past the snapshot's " + total + " bytes");
+                }
+                return new Message.SnapshotChunk(group, from, to, slotBound(m.getSlot(), "snapshot slot"), total,
+                        m.getCrc32C(), offset, m.getData().toByteArray());
+            }
             default:
                 throw new CodecException("envelope from node " + from + " has no message body this version knows"
                         + " (field numbers " + e.getUnknownFields().asMap().keySet() + ")");

@@ -29,7 +29,7 @@ public final class WireCodec {
     private static final int FROM = 2;
     private static final int TO = 3;
     private static final int FIRST_BODY = 10;
-    private static final int LAST_BODY = 23;
+    private static final int LAST_BODY = 25;
     private static final int ACCEPT = 14;
     private static final int ACCEPTED = 15;
     private static final int HEARTBEAT = 16;

@@ -117,6 +117,43 @@ public sealed interface Message {
     }
 
     /**
+     * A replica that must install a snapshot asks for the next chunk of one covering at least
+     * {@code slotAtLeast}, from {@code offset}. Handled by the runtime, never by a {@link Replica}.
+     */
+    record SnapshotRequest(long groupId, int from, int to, long slotAtLeast, long offset) implements Message {
+    }
+
+    /**
+     * Bytes {@code [offset, offset + data.length)} of the sender's snapshot covering slots up to
+     * {@code slot}, of {@code totalBytes} bytes with CRC32C {@code crc32c}; {@code slot} 0 means the
+     * sender has no snapshot covering {@code slotAtLeast}. Handled by the runtime.
+     */
+    record SnapshotChunk(long groupId, int from, int to, long slot, long totalBytes, int crc32c, long offset, byte[] data)
+            implements Message {
+        public SnapshotChunk {
+            data = data.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SnapshotChunk c && groupId == c.groupId && from == c.from && to == c.to && slot == c.slot
+                    && totalBytes == c.totalBytes && crc32c == c.crc32c && offset == c.offset
+                    && java.util.Arrays.equals(data, c.data);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(groupId, from, to, slot, offset) * 31 + java.util.Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "SnapshotChunk[group=" + groupId + ", " + from + "->" + to + ", slot=" + slot + ", offset=" + offset
+                    + ", " + data.length + " of " + totalBytes + " bytes]";
+        }
+    }
+
+    /**
      * Chosen values the sender knows, in slot order. {@code snapshotSlot} > 0 says the sender no
      * longer keeps the slots asked for: they are in its snapshot, which the requester must install.
      */

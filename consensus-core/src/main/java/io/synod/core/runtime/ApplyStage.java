@@ -1,12 +1,18 @@
 package io.synod.core.runtime;
 
+import io.synod.core.api.SessionExpiredException;
 import io.synod.core.api.StateMachine;
+import io.synod.core.api.SynodException;
 import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Value;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,39 +20,81 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Applies one group's chosen entries to its {@link StateMachine}, in slot order, on the node's
  * shared apply pool: at most one task per group runs at a time, so a state machine sees one thread
- * at a time, while different groups apply in parallel. Completes the futures of this node's
- * proposals with the results.
+ * at a time, while different groups apply in parallel. Keeps the group's {@link SessionTable}
+ * (applying a command of a session at most once), completes the futures of this node's proposals,
+ * captures snapshots at the configured interval and restores installed ones, all in log order.
  */
 final class ApplyStage {
     private static final Logger log = LoggerFactory.getLogger(ApplyStage.class);
-    private static final int ENTRIES_PER_TASK = 256;
+    private static final int TASKS_PER_RUN = 256;
+
+    /** Receives captured snapshots to write (on another thread) and to compact the log behind. */
+    interface SnapshotSink {
+        void write(long slot, SnapshotStreams.Counters counters, byte[] sessions, StateMachine.Snapshot state);
+    }
+
+    /** A chosen entry to apply, or a snapshot to restore in its place. */
+    private sealed interface Task permits Entry, Restore {
+    }
+
+    private record Entry(ChosenEntry entry) implements Task {
+    }
+
+    private record Restore(long slot, InputStream snapshot) implements Task {
+    }
 
     private final long groupId;
     private final StateMachine stateMachine;
     private final Map<Long, PendingProposal> pending;
     private final NodeContext node;
-    private final ConcurrentLinkedQueue<ChosenEntry> queue = new ConcurrentLinkedQueue<>();
+    private final SnapshotSink snapshots;
+    private final ConcurrentLinkedQueue<Task> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    /** Commands applied so far: the index handed to the state machine (apply thread only). */
+    private final AtomicBoolean snapshotInProgress = new AtomicBoolean();
+    private final SessionTable sessions = new SessionTable();
+    /** Application commands applied: the index handed to the state machine (apply thread only). */
     private long commandIndex;
+    /** Every command applied, session bookkeeping included: session ids and expiry count in it. */
+    private long position;
+    private long slotsSinceSnapshot;
+    private long bytesSinceSnapshot;
+    private boolean snapshotsSupported = true;
     private volatile long appliedSlot;
 
-    ApplyStage(long groupId, StateMachine stateMachine, Map<Long, PendingProposal> pending, NodeContext node) {
+    ApplyStage(long groupId, StateMachine stateMachine, Map<Long, PendingProposal> pending, NodeContext node,
+               SnapshotSink snapshots) {
         this.groupId = groupId;
         this.stateMachine = stateMachine;
         this.pending = pending;
         this.node = node;
+        this.snapshots = snapshots;
     }
 
     /** Queues a chosen entry (called in slot order by the consensus thread). */
     void submit(ChosenEntry entry) {
         node.admission().addApplyBacklog(entry.value().sizeBytes());
-        queue.add(entry);
+        queue.add(new Entry(entry));
         schedule();
+    }
+
+    /** Queues the restore of an installed snapshot covering slots up to {@code slot}, in log order. */
+    void install(long slot, InputStream snapshot) {
+        queue.add(new Restore(slot, snapshot));
+        schedule();
+    }
+
+    /** Restores a snapshot before anything is applied (node start); on the caller's thread. */
+    void restoreNow(long slot, InputStream snapshot) throws IOException {
+        restore(slot, snapshot);
     }
 
     long appliedSlot() {
         return appliedSlot;
+    }
+
+    /** A snapshot was written (or failed); another may be taken. */
+    void snapshotFinished() {
+        snapshotInProgress.set(false);
     }
 
     private void schedule() {
@@ -57,9 +105,19 @@ final class ApplyStage {
 
     private void drain() {
         try {
-            ChosenEntry entry;
-            for (int i = 0; i < ENTRIES_PER_TASK && (entry = queue.poll()) != null; i++) {
-                apply(entry);
+            Task task;
+            for (int i = 0; i < TASKS_PER_RUN && (task = queue.poll()) != null; i++) {
+                if (task instanceof Entry e) {
+                    apply(e.entry());
+                } else {
+                    Restore r = (Restore) task;
+                    try (InputStream in = r.snapshot()) {
+                        restore(r.slot(), in);
+                    } catch (IOException | RuntimeException e) {
+                        log.error("group {}: restoring the installed snapshot at slot {} failed; this replica's state"
+                                + " machine is now unusable — restart the node", groupId, r.slot(), e);
+                    }
+                }
             }
         } finally {
             scheduled.set(false);
@@ -69,7 +127,22 @@ final class ApplyStage {
         }
     }
 
+    private void restore(long slot, InputStream snapshot) throws IOException {
+        DataInputStream in = new DataInputStream(snapshot);
+        SnapshotStreams.Counters counters = SnapshotStreams.readHeader(in, sessions);
+        commandIndex = counters.commandIndex();
+        position = counters.position();
+        stateMachine.restore(SnapshotStreams.unclosable(in));
+        appliedSlot = slot;
+        slotsSinceSnapshot = 0;
+        bytesSinceSnapshot = 0;
+    }
+
     private void apply(ChosenEntry entry) {
+        if (entry.slot() <= appliedSlot) {
+            node.admission().removeApplyBacklog(entry.value().sizeBytes());
+            return; // covered by a snapshot restored after it was queued
+        }
         if (entry.value() instanceof Value.Batch batch) {
             for (Command command : batch.commands()) {
                 applyCommand(command);
@@ -77,28 +150,101 @@ final class ApplyStage {
         }
         appliedSlot = entry.slot();
         node.admission().removeApplyBacklog(entry.value().sizeBytes());
+        slotsSinceSnapshot++;
+        bytesSinceSnapshot += entry.value().sizeBytes();
+        maybeSnapshot(entry.slot());
     }
 
     private void applyCommand(Command command) {
-        long index = ++commandIndex;
+        CommandEnvelope envelope = CommandEnvelope.decode(command.payload());
+        position++;
+        sessions.expire(position);
         PendingProposal proposal = pending.remove(command.id());
-        byte[] result;
+        switch (envelope.kind()) {
+            case PLAIN -> complete(proposal, applyToStateMachine(envelope.command()), command.sizeBytes());
+            case OPEN_SESSION -> {
+                sessions.open(position, envelope.maxIdleEntries());
+                complete(proposal, new SessionTable.Outcome(ByteBuffer.allocate(8).putLong(position).array(), null),
+                        command.sizeBytes());
+            }
+            case CLOSE_SESSION -> {
+                sessions.close(envelope.clientId());
+                complete(proposal, new SessionTable.Outcome(new byte[0], null), command.sizeBytes());
+            }
+            case IN_SESSION -> {
+                if (!sessions.exists(envelope.clientId())) {
+                    failExpired(proposal, envelope.clientId());
+                    return;
+                }
+                SessionTable.Outcome outcome = sessions.previous(envelope.clientId(), envelope.sequence(),
+                        envelope.acknowledgedThrough(), position);
+                if (outcome == null) {
+                    outcome = applyToStateMachine(envelope.command());
+                    sessions.record(envelope.clientId(), envelope.sequence(), outcome);
+                }
+                complete(proposal, outcome, command.sizeBytes());
+            }
+        }
+    }
+
+    private SessionTable.Outcome applyToStateMachine(byte[] command) {
+        long index = ++commandIndex;
         try {
-            result = stateMachine.apply(index, command.payload());
+            byte[] result = stateMachine.apply(index, command);
+            return new SessionTable.Outcome(result == null ? new byte[0] : result, null);
         } catch (RuntimeException e) {
             // The contract says a failing command leaves the state unchanged on every replica.
-            log.debug("group {}: command {} (index {}) failed in the state machine", groupId, command.id(), index, e);
-            if (proposal != null) {
-                proposal.fail(e, () -> node.metrics().proposalFailed(groupId, e));
-            }
+            log.debug("group {}: command at index {} failed in the state machine", groupId, index, e);
+            return SessionTable.Outcome.failed(e.toString());
+        }
+    }
+
+    private void complete(PendingProposal proposal, SessionTable.Outcome outcome, int bytes) {
+        if (proposal == null) {
             return;
         }
-        if (proposal != null) {
-            proposal.succeed(result == null ? new byte[0] : result, () -> {
-                long now = node.clock().nanoTime();
-                node.metrics().proposalApplied(groupId, command.sizeBytes(), proposal.committedNanos - proposal.startNanos,
-                        now - proposal.startNanos);
-            });
+        if (outcome.failure() != null) {
+            SynodException error = new SynodException("group " + groupId + ": the state machine failed the command: "
+                    + outcome.failure());
+            proposal.fail(error, () -> node.metrics().proposalFailed(groupId, error));
+            return;
         }
+        proposal.succeed(outcome.result(), () -> {
+            long now = node.clock().nanoTime();
+            node.metrics().proposalApplied(groupId, bytes, proposal.committedNanos - proposal.startNanos,
+                    now - proposal.startNanos);
+        });
+    }
+
+    private void failExpired(PendingProposal proposal, long clientId) {
+        if (proposal != null) {
+            SessionExpiredException error = new SessionExpiredException(groupId, clientId);
+            proposal.fail(error, () -> node.metrics().proposalFailed(groupId, error));
+        }
+    }
+
+    /** Captures a snapshot at {@code slot} when enough was applied since the last one. */
+    private void maybeSnapshot(long slot) {
+        if (!snapshotsSupported || snapshotInProgress.get()
+                || (slotsSinceSnapshot < node.options().snapshotEveryEntries()
+                    && bytesSinceSnapshot < node.options().snapshotEveryBytes())) {
+            return;
+        }
+        StateMachine.Snapshot state = stateMachine.snapshot();
+        if (state == null) {
+            snapshotsSupported = false;
+            log.info("group {}: the state machine takes no snapshots, so the log is never compacted", groupId);
+            return;
+        }
+        java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(table)) {
+            sessions.writeTo(out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        snapshotInProgress.set(true);
+        slotsSinceSnapshot = 0;
+        bytesSinceSnapshot = 0;
+        snapshots.write(slot, new SnapshotStreams.Counters(commandIndex, position), table.toByteArray(), state);
     }
 }

@@ -9,6 +9,7 @@ import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.Message;
 import io.synod.core.protocol.ProtocolConfig;
 import io.synod.core.protocol.Ready;
+import io.synod.core.protocol.Ready;
 import io.synod.core.protocol.Rejection;
 import io.synod.core.protocol.Replica;
 import io.synod.core.storage.StorageException;
@@ -44,6 +45,9 @@ final class GroupRuntime {
     private final SplittableRandom random;
     private final ProposalTracker proposals;
     private final ApplyStage apply;
+    private final GroupSnapshots snapshots;
+    private final SnapshotSource snapshotSource;
+    private final SnapshotInstaller installer;
     private final ProposalTracker.Replica proposer = new ProposalTracker.Replica() {
         @Override
         public void propose(Command command) {
@@ -78,7 +82,11 @@ final class GroupRuntime {
         this.loop = loop;
         this.random = random;
         this.proposals = new ProposalTracker(groupId, node, commandIds);
-        this.apply = new ApplyStage(groupId, stateMachine, proposals.pending(), node);
+        this.snapshots = new GroupSnapshots(groupId, node, loop, this::snapshotTaken);
+        this.apply = new ApplyStage(groupId, stateMachine, proposals.pending(), node, snapshots);
+        snapshots.attach(apply);
+        this.snapshotSource = new SnapshotSource(groupId, node);
+        this.installer = new SnapshotInstaller(groupId, node, loop, this::installSnapshot);
     }
 
     long groupId() {
@@ -97,9 +105,14 @@ final class GroupRuntime {
         return followerLag;
     }
 
-    /** Reads the group's durable state; before the consensus thread starts. Corrupt state throws. */
+    /**
+     * Reads the group's durable state and restores its snapshot into the state machine; before the
+     * consensus thread starts. Corrupt state throws.
+     */
     void recover() {
-        replica = new Replica(config, node.storage().recover(groupId), random::nextInt);
+        DurableState state = node.storage().recover(groupId);
+        deliveredSlot = snapshots.restoreOnStart(state);
+        replica = new Replica(config, state, random::nextInt);
     }
 
     /** First event on the consensus thread: replays the recovered chosen prefix to the state machine. */
@@ -114,7 +127,7 @@ final class GroupRuntime {
         if (halted != null) {
             return CompletableFuture.failedFuture(new UnavailableException("group " + groupId + " halted: " + halted));
         }
-        return proposals.propose(command, loop, this::onPropose);
+        return proposals.propose(CommandEnvelope.plain(command), loop, this::onPropose);
     }
 
     void deliver(Message message) {
@@ -140,6 +153,7 @@ final class GroupRuntime {
             step(replica::tick);
         }
         proposals.tick(proposer);
+        installer.tick();
         refreshFollowerLag();
     }
 
@@ -157,6 +171,14 @@ final class GroupRuntime {
     }
 
     private void onMessage(Message message) {
+        if (message instanceof Message.SnapshotRequest request) {
+            snapshotSource.serve(request);
+            return;
+        }
+        if (message instanceof Message.SnapshotChunk chunk) {
+            installer.onChunk(chunk);
+            return;
+        }
         if (message instanceof Message.Accept accept) {
             proposals.noteSlot(accept, deliveredSlot);
         }
@@ -238,6 +260,9 @@ final class GroupRuntime {
         for (Rejection rejection : ready.rejections()) {
             proposals.refused(rejection);
         }
+        for (Ready.SnapshotNeeded needed : ready.snapshotsNeeded()) {
+            installer.start(needed.source(), needed.slot());
+        }
     }
 
     private void send(Message message) {
@@ -276,6 +301,25 @@ final class GroupRuntime {
         node.metrics().bytesChosen(groupId, entry.value().sizeBytes());
         proposals.chosen(entry, proposer); // stamps commit times before an apply thread can read them
         apply.submit(entry);
+    }
+
+    /** Another replica's snapshot at {@code slot} is durably stored here: restore it and fast-forward. */
+    private void installSnapshot(long slot) {
+        if (slot <= deliveredSlot) {
+            return; // we got there through the log meanwhile
+        }
+        snapshots.installStored(slot);
+        deliveredSlot = slot;
+        if (replica != null) {
+            step(() -> replica.snapshotInstalled(slot));
+        }
+    }
+
+    /** Our snapshot at {@code slot} is durable: the replica forgets what it covers. */
+    private void snapshotTaken(long slot) {
+        if (replica != null) {
+            step(() -> replica.compact(slot));
+        }
     }
 
     private void refreshFollowerLag() {

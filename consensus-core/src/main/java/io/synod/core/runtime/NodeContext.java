@@ -9,5 +9,5 @@ import java.util.concurrent.Executor;
 
 /** What every group runtime of one node shares. */
 record NodeContext(int nodeId, Set<Integer> members, SynodOptions options, Storage storage, Transport transport,
-                   Admission admission, NodeMetrics metrics, Clock clock, Executor applyPool) {
+                   Admission admission, NodeMetrics metrics, Clock clock, Executor applyPool, Executor snapshotPool) {
 }

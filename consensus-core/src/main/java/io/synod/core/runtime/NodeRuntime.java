@@ -45,6 +45,8 @@ public final class NodeRuntime implements AutoCloseable {
     private final NodeMetrics metrics;
     private final Admission admission;
     private final ExecutorService applyPool;
+    /** Writes snapshots and reads them for replicas that install them: slow I/O kept off the other threads. */
+    private final ExecutorService snapshotPool;
     private final List<ConsensusLoop> loops = new ArrayList<>();
     private final Map<Long, GroupRuntime> groups = new TreeMap<>();
     private final Map<Long, ReplicatedGroup> handles = new TreeMap<>();
@@ -73,10 +75,16 @@ public final class NodeRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.snapshotPool = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "synod-" + nodeId + "-snapshots");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             createGroups(stateMachines);
         } catch (RuntimeException e) {
             applyPool.shutdownNow();
+            snapshotPool.shutdownNow();
             throw e;
         }
         transport.start(this::onMessage);
@@ -89,7 +97,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void createGroups(Map<Long, StateMachine> stateMachines) {
         NodeContext context = new NodeContext(nodeId, members, options, storage, transport, admission, metrics, clock,
-                applyPool);
+                applyPool, snapshotPool);
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
         for (int i = 0; i < options.consensusThreads(); i++) {
             loops.add(new ConsensusLoop("synod-" + nodeId + "-consensus-" + (i + 1), clock, tickNanos,
@@ -208,6 +216,12 @@ public final class NodeRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         applyPool.shutdownNow();
+        snapshotPool.shutdownNow();
+        try {
+            snapshotPool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         NodeClosedException error = new NodeClosedException("node " + nodeId
                 + " closed before the outcome was known; the command may still be applied by the other replicas");
         groups.values().forEach(g -> g.failPending(error));

@@ -76,16 +76,19 @@ final class ProposalTracker {
 
     // ---- any thread -------------------------------------------------------------------------
 
-    /** Admits and registers a proposal, then hands it to {@code submit} (the consensus thread); never throws. */
-    CompletableFuture<byte[]> propose(byte[] command, ConsensusLoop loop, Consumer<PendingProposal> onLoop) {
+    /**
+     * Admits and registers a proposal of {@code payload} — a {@link CommandEnvelope}, which the
+     * tracker owns from now on — then hands it to the consensus thread; never throws.
+     */
+    CompletableFuture<byte[]> propose(byte[] payload, ConsensusLoop loop, Consumer<PendingProposal> onLoop) {
         try {
-            node.admission().admit(command.length);
+            node.admission().admit(payload.length);
         } catch (OverloadedException e) {
             node.metrics().proposalFailed(groupId, e);
             return CompletableFuture.failedFuture(e);
         }
         long now = node.clock().nanoTime();
-        PendingProposal proposal = new PendingProposal(commandIds.next(), command.clone(), now,
+        PendingProposal proposal = new PendingProposal(commandIds.next(), payload, now,
                 now + TimeUnit.MILLISECONDS.toNanos(node.options().proposalTimeoutMillis()), node.admission());
         node.metrics().submitted.increment();
         // Registered before it is queued, so that closing the node fails it even if it never ran.

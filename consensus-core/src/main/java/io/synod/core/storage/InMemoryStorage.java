@@ -56,7 +56,8 @@ public final class InMemoryStorage implements Storage {
                     kept.add(record);
                 }
             }
-            return DurableState.replay(groupId, kept);
+            StoredSnapshot snapshot = disk.snapshots.get(groupId);
+            return DurableState.replay(groupId, kept).withSnapshotSlot(snapshot == null ? 0 : snapshot.metadata().lastIncludedSlot());
         }
     }
 
@@ -94,11 +95,19 @@ public final class InMemoryStorage implements Storage {
     }
 
     @Override
-    public SnapshotWriter beginSnapshot(SnapshotMetadata metadata) {
+    public SnapshotWriter beginSnapshot(SnapshotMetadata expected) {
         synchronized (disk) {
             checkOpen();
         }
-        return new Writer(metadata);
+        return new Writer(expected.groupId(), expected.lastIncludedSlot(), expected);
+    }
+
+    @Override
+    public SnapshotWriter beginSnapshot(long groupId, long lastIncludedSlot) {
+        synchronized (disk) {
+            checkOpen();
+        }
+        return new Writer(groupId, lastIncludedSlot, null);
     }
 
     @Override
@@ -145,41 +154,56 @@ public final class InMemoryStorage implements Storage {
     }
 
     private final class Writer implements SnapshotWriter {
-        private final SnapshotMetadata metadata;
+        private final long groupId;
+        private final long slot;
+        private final SnapshotMetadata expected;
         private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        private final CRC32C crc = new CRC32C();
         private boolean done;
 
-        Writer(SnapshotMetadata metadata) {
-            this.metadata = metadata;
+        Writer(long groupId, long slot, SnapshotMetadata expected) {
+            this.groupId = groupId;
+            this.slot = slot;
+            this.expected = expected;
+        }
+
+        @Override
+        public long bytesWritten() {
+            return data.size();
+        }
+
+        @Override
+        public int crc32c() {
+            return (int) crc.getValue();
         }
 
         @Override
         public void write(byte[] chunk, int offset, int length) {
             if (done) {
-                throw new IllegalStateException("snapshot of group " + metadata.groupId() + " already committed or aborted");
+                throw new IllegalStateException("snapshot of group " + groupId + " already committed or aborted");
             }
             data.write(chunk, offset, length);
+            crc.update(chunk, offset, length);
         }
 
         @Override
-        public void commit() {
+        public SnapshotMetadata commit() {
             if (done) {
-                throw new IllegalStateException("snapshot of group " + metadata.groupId() + " already committed or aborted");
+                throw new IllegalStateException("snapshot of group " + groupId + " already committed or aborted");
             }
             done = true;
             byte[] bytes = data.toByteArray();
-            CRC32C crc = new CRC32C();
-            crc.update(bytes);
-            if (bytes.length != metadata.sizeBytes() || (int) crc.getValue() != metadata.crc32c()) {
-                throw new StorageException.Corrupt("snapshot of group " + metadata.groupId() + " at slot "
-                        + metadata.lastIncludedSlot() + ": wrote " + bytes.length + " bytes with CRC32C "
-                        + Integer.toHexString((int) crc.getValue()) + ", expected " + metadata.sizeBytes() + " bytes with "
-                        + Integer.toHexString(metadata.crc32c()), null);
+            SnapshotMetadata actual = new SnapshotMetadata(groupId, slot, bytes.length, crc32c());
+            if (expected != null && (expected.sizeBytes() != actual.sizeBytes() || expected.crc32c() != actual.crc32c())) {
+                throw new StorageException.Corrupt("snapshot of group " + groupId + " at slot " + slot + ": wrote "
+                        + bytes.length + " bytes with CRC32C " + Integer.toHexString(actual.crc32c()) + ", expected "
+                        + expected.sizeBytes() + " bytes with " + Integer.toHexString(expected.crc32c()), null);
             }
             synchronized (disk) {
                 checkOpen();
-                disk.snapshots.put(metadata.groupId(), new StoredSnapshot(metadata, bytes));
+                disk.snapshots.put(groupId, new StoredSnapshot(actual, bytes));
             }
+            return actual;
         }
 
         @Override

@@ -10,11 +10,18 @@ public interface SnapshotWriter extends AutoCloseable {
     /** Appends the next {@code length} bytes of the snapshot. */
     void write(byte[] chunk, int offset, int length);
 
+    /** Bytes written so far. */
+    long bytesWritten();
+
+    /** CRC32C of the bytes written so far. */
+    int crc32c();
+
     /**
-     * Makes the snapshot durable and current. Fails with {@link StorageException.Corrupt} if the
-     * bytes written do not match the size and checksum the snapshot was begun with.
+     * Makes the snapshot durable and current, and returns its metadata (size and CRC32C of what was
+     * written). A snapshot begun with expected metadata fails with {@link StorageException.Corrupt},
+     * and is discarded, if the bytes written do not match it.
      */
-    void commit();
+    SnapshotMetadata commit();
 
     /** Discards what was written. */
     void abort();

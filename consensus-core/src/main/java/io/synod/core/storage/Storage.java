@@ -27,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
 public interface Storage extends AutoCloseable {
 
     /**
-     * Everything durable for {@code groupId}, in a form the protocol recovers from. A group that
-     * was never written recovers empty. Votes and chosen values below the last truncation are
+     * Everything durable for {@code groupId}, in a form the protocol recovers from, with
+     * {@link DurableState#snapshotSlot()} set to the committed snapshot's last included slot. A group
+     * that was never written recovers empty. Votes and chosen values below the last truncation are
      * gone; the snapshot covers them.
      *
      * @throws StorageException.Corrupt when a stored record fails its checksum; the message names
@@ -46,8 +47,17 @@ public interface Storage extends AutoCloseable {
      */
     CompletableFuture<Void> truncatePrefix(long groupId, long beforeSlot);
 
-    /** Starts writing a snapshot described by {@code metadata}; see {@link SnapshotWriter}. */
-    SnapshotWriter beginSnapshot(SnapshotMetadata metadata);
+    /**
+     * Starts writing a snapshot whose size and CRC32C are known in advance (one received from another
+     * replica); {@link SnapshotWriter#commit()} refuses it if the bytes do not match.
+     */
+    SnapshotWriter beginSnapshot(SnapshotMetadata expected);
+
+    /**
+     * Starts writing a snapshot of the group's state through {@code lastIncludedSlot} whose size and
+     * checksum are whatever is written (this replica's own snapshot).
+     */
+    SnapshotWriter beginSnapshot(long groupId, long lastIncludedSlot);
 
     /** The group's latest committed snapshot, if any. */
     Optional<SnapshotReader> openSnapshot(long groupId);

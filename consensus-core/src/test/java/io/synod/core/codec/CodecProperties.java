@@ -149,7 +149,17 @@ class CodecProperties {
                 Combinators.combine(group, node, node, commands()).as(Message.Forward::new),
                 Combinators.combine(group, node, node, Arbitraries.longs(), Arbitraries.of(Rejection.Reason.class),
                         Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Message.ForwardRejected::new),
-                batches(group, node, bound));
+                batches(group, node, bound),
+                Combinators.combine(group, node, node, bound, bound).as(Message.SnapshotRequest::new),
+                snapshotChunks(group, node, bound));
+    }
+
+    /** Chunks whose data fits inside the snapshot they belong to. */
+    private static Arbitrary<Message> snapshotChunks(Arbitrary<Long> group, Arbitrary<Integer> node, Arbitrary<Long> bound) {
+        return Combinators.combine(group, node, node, bound, Arbitraries.integers(),
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(64), Arbitraries.longs().between(0, 1L << 40))
+                .as((g, from, to, slot, crc, data, offset) -> new Message.SnapshotChunk(g, from, to, slot,
+                        offset + data.length + 7, crc, offset, data));
     }
 
     /** Batches of heartbeats and replies of several groups, all between the same two nodes. */
@@ -172,9 +182,9 @@ class CodecProperties {
                 Combinators.combine(group, slots(), values()).as(JournalRecord.ChosenValue::new));
     }
 
-    /** messages() lists fourteen kinds; a new kind must be added there, and this reminds whoever adds one. */
+    /** messages() lists sixteen kinds; a new kind must be added there, and this reminds whoever adds one. */
     @Example
     void theGeneratorCoversEveryMessageKind() {
-        assertEquals(14, Message.class.getPermittedSubclasses().length);
+        assertEquals(16, Message.class.getPermittedSubclasses().length);
     }
 }

@@ -25,6 +25,38 @@ final class Counter implements StateMachine {
         return ByteBuffer.allocate(8).putLong(index).array();
     }
 
+    /** Captures a copy of the state; written later, while applying goes on. */
+    @Override
+    public Snapshot snapshot() {
+        List<String> copy = applied();
+        long index = lastIndex;
+        return out -> {
+            java.io.DataOutputStream data = new java.io.DataOutputStream(out);
+            data.writeLong(index);
+            data.writeInt(copy.size());
+            for (String command : copy) {
+                data.writeUTF(command);
+            }
+            data.flush();
+        };
+    }
+
+    @Override
+    public void restore(java.io.InputStream snapshot) throws java.io.IOException {
+        java.io.DataInputStream data = new java.io.DataInputStream(snapshot);
+        long index = data.readLong();
+        int size = data.readInt();
+        List<String> restored = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            restored.add(data.readUTF());
+        }
+        synchronized (applied) {
+            applied.clear();
+            applied.addAll(restored);
+        }
+        lastIndex = index;
+    }
+
     List<String> applied() {
         synchronized (applied) {
             return new ArrayList<>(applied);

@@ -52,6 +52,11 @@ final class FlakyStorage implements Storage {
     }
 
     @Override
+    public SnapshotWriter beginSnapshot(long groupId, long lastIncludedSlot) {
+        return delegate.beginSnapshot(groupId, lastIncludedSlot);
+    }
+
+    @Override
     public Optional<SnapshotReader> openSnapshot(long groupId) {
         return delegate.openSnapshot(groupId);
     }

@@ -233,6 +233,25 @@ public abstract class StorageContract {
     }
 
     @Test
+    void aSnapshotOfOurOwnComputesItsMetadataAndRecoveryReportsItsSlot() {
+        Storage storage = open();
+        byte[] data = randomBytes(7, 200_000);
+        SnapshotMetadata committed;
+        try (SnapshotWriter writer = storage.beginSnapshot(GROUP, 77)) {
+            writer.write(data, 0, 150_000);
+            writer.write(data, 150_000, 50_000);
+            assertEquals(200_000, writer.bytesWritten());
+            committed = writer.commit();
+        }
+        assertEquals(metadataOf(77, data), committed);
+        storage.truncatePrefix(GROUP, 78).join();
+        storage = reopen(storage);
+        assertEquals(77, storage.recover(GROUP).snapshotSlot(), "recovery says which slots the snapshot covers");
+        assertEquals(0, storage.recover(GROUP + 1).snapshotSlot());
+        assertArrayEquals(data, readAll(storage.openSnapshot(GROUP).orElseThrow()));
+    }
+
+    @Test
     void aSnapshotWhoseBytesDoNotMatchItsMetadataIsRefused() {
         Storage storage = open();
         byte[] data = randomBytes(6, 1000);

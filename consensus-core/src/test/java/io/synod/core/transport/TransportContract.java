@@ -88,7 +88,9 @@ public abstract class TransportContract {
                 new Message.Forward(GROUP, from, to, new Command(77, new byte[] {7, 7})),
                 new Message.ForwardRejected(GROUP, from, to, 77, Rejection.Reason.OVERLOADED, to),
                 new Message.Batch(0, from, to, List.of(new Message.Heartbeat(GROUP, from, to, b, 9),
-                        new Message.Heartbeat(GROUP + 1, from, to, b, 4))));
+                        new Message.Heartbeat(GROUP + 1, from, to, b, 4))),
+                new Message.SnapshotRequest(GROUP, from, to, 40, 4096),
+                new Message.SnapshotChunk(GROUP, from, to, 40, 10_000, 0xCAFE, 4096, new byte[] {1, 2, 3}));
     }
 
     @Test
