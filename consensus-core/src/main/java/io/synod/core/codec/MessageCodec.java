@@ -93,9 +93,10 @@ public final class MessageCodec {
             m.chosen().forEach(entry -> b.addChosen(ProtoValues.chosen(entry)));
             e.setCatchUpReply(b);
         } else if (message instanceof Message.Forward m) {
-            e.setForward(ForwardPb.newBuilder().setCommand(ProtoValues.command(m.command())));
+            e.setForward(ForwardPb.newBuilder().setCommand(ProtoValues.command(m.command())).setAttempt(m.attempt()));
         } else if (message instanceof Message.ForwardRejected m) {
-            e.setForwardRejected(ForwardRejectedPb.newBuilder().setCommandId(m.commandId()).setLeaderHint(m.leaderHint())
+            e.setForwardRejected(ForwardRejectedPb.newBuilder().setCommandId(m.commandId()).setAttempt(m.attempt())
+                    .setLeaderHint(m.leaderHint())
                     .setReason(m.reason() == Rejection.Reason.OVERLOADED
                             ? RejectionReasonPb.REJECTION_REASON_OVERLOADED : RejectionReasonPb.REJECTION_REASON_NOT_LEADER));
         } else if (message instanceof Message.SnapshotRequest m) {
@@ -176,7 +177,8 @@ public final class MessageCodec {
                         slotBound(e.getCatchUpReply().getSnapshotSlot(), "catch-up snapshot slot"));
             }
             case FORWARD:
-                return new Message.Forward(group, from, to, ProtoValues.command(e.getForward().getCommand()));
+                return new Message.Forward(group, from, to, ProtoValues.command(e.getForward().getCommand()),
+                        e.getForward().getAttempt());
             case FORWARD_REJECTED:
                 return forwardRejected(group, from, to, e.getForwardRejected());
             case BATCH:
@@ -230,7 +232,7 @@ public final class MessageCodec {
             throw new CodecException("forward rejection leader hint " + Integer.toUnsignedString(m.getLeaderHint())
                     + " is out of range");
         }
-        return new Message.ForwardRejected(group, from, to, m.getCommandId(), reason, m.getLeaderHint());
+        return new Message.ForwardRejected(group, from, to, m.getCommandId(), m.getAttempt(), reason, m.getLeaderHint());
     }
 
     private static Message.Nack nack(long group, int from, int to, NackPb m) throws CodecException {

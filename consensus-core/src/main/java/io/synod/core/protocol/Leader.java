@@ -27,8 +27,11 @@ final class Leader {
     /** Slots up to here hold a vote somewhere; they are proposed (no-ops, if nothing else) so they get decided. */
     private long decideUpTo;
 
-    /** A command waiting for a slot, and the replica that proposed it (this one, or a forwarding follower). */
-    record Queued(Command command, int origin) {
+    /**
+     * A command waiting for a slot, the replica that proposed it (this one, or a forwarding
+     * follower) and, if forwarded, the forward's attempt (0 otherwise).
+     */
+    record Queued(Command command, int origin, long attempt) {
     }
 
     private static final class InFlight {
@@ -67,11 +70,11 @@ final class Leader {
     }
 
     /** Queues a command for a slot; false when the queue is full. */
-    boolean offer(Command command, int origin) {
+    boolean offer(Command command, int origin, long attempt) {
         if (pending.size() >= config.maxPendingCommands()) {
             return false;
         }
-        pending.add(new Queued(command, origin));
+        pending.add(new Queued(command, origin, attempt));
         return true;
     }
 

@@ -90,13 +90,20 @@ public sealed interface Message {
     /**
      * A follower hands a client's command to the leader. There is no success reply: the follower
      * learns the outcome by applying its own copy of the log, where the command shows up once chosen.
+     *
+     * @param attempt names this hand-over among all of the follower's forwards of the command, so a
+     *                refusal of an earlier one (delayed or duplicated) is never taken for a refusal of
+     *                this one, which may be in a slot by then
      */
-    record Forward(long groupId, int from, int to, Command command) implements Message {
+    record Forward(long groupId, int from, int to, Command command, long attempt) implements Message {
     }
 
-    /** The leader refused a forwarded command before giving it a slot: it certainly had no effect. */
-    record ForwardRejected(long groupId, int from, int to, long commandId, Rejection.Reason reason, int leaderHint)
-            implements Message {
+    /**
+     * The leader refused a forwarded command before giving it a slot: that attempt certainly had no
+     * effect. {@code attempt} is the refused {@link Forward}'s.
+     */
+    record ForwardRejected(long groupId, int from, int to, long commandId, long attempt, Rejection.Reason reason,
+                           int leaderHint) implements Message {
     }
 
     /**

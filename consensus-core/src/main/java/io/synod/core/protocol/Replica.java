@@ -129,23 +129,23 @@ public final class Replica {
      * refused with a leader hint, and the caller may send it to the leader as a {@link Message.Forward}.
      */
     public Ready propose(Command command) {
-        return step(out -> offer(command, self, out));
+        return step(out -> offer(command, self, 0, out));
     }
 
-    private void offer(Command command, int origin, Outbox out) {
+    private void offer(Command command, int origin, long attempt, Outbox out) {
         if (role != Role.LEADER) {
-            refuse(command.id(), origin, Rejection.Reason.NOT_LEADER, election.leaderHint(), out);
-        } else if (!leader.offer(command, origin)) {
-            refuse(command.id(), origin, Rejection.Reason.OVERLOADED, self, out);
+            refuse(command.id(), origin, attempt, Rejection.Reason.NOT_LEADER, election.leaderHint(), out);
+        } else if (!leader.offer(command, origin, attempt)) {
+            refuse(command.id(), origin, attempt, Rejection.Reason.OVERLOADED, self, out);
         }
     }
 
     /** Tells whoever proposed a command (this replica's caller, or a forwarding follower) that it was refused. */
-    private void refuse(long commandId, int origin, Rejection.Reason reason, int leaderHint, Outbox out) {
+    private void refuse(long commandId, int origin, long attempt, Rejection.Reason reason, int leaderHint, Outbox out) {
         if (origin == self) {
-            out.reject(new Rejection(commandId, reason, leaderHint, self));
+            out.reject(Rejection.local(commandId, reason, leaderHint, self));
         } else {
-            out.send(new Message.ForwardRejected(groupId, self, origin, commandId, reason, leaderHint));
+            out.send(new Message.ForwardRejected(groupId, self, origin, commandId, attempt, reason, leaderHint));
         }
     }
 
@@ -242,9 +242,9 @@ public final class Replica {
         } else if (message instanceof Message.CatchUpReply m) {
             onCatchUpReply(m, out);
         } else if (message instanceof Message.Forward m) {
-            offer(m.command(), m.from(), out);
+            offer(m.command(), m.from(), m.attempt(), out);
         } else if (message instanceof Message.ForwardRejected m) {
-            out.reject(new Rejection(m.commandId(), m.reason(), m.leaderHint(), m.from()));
+            out.reject(new Rejection(m.commandId(), m.reason(), m.leaderHint(), m.from(), m.attempt()));
         }
     }
 
@@ -413,7 +413,7 @@ public final class Replica {
         lastTransition = "stepped down: " + why;
         if (leader != null) {
             for (Leader.Queued queued : leader.drainPending()) {
-                refuse(queued.command().id(), queued.origin(), Rejection.Reason.NOT_LEADER, 0, out);
+                refuse(queued.command().id(), queued.origin(), queued.attempt(), Rejection.Reason.NOT_LEADER, 0, out);
             }
             election.forgetLeader();
         }

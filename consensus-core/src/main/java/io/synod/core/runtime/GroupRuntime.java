@@ -186,7 +186,7 @@ final class GroupRuntime {
             step(() -> replica.receive(message));
         } else if (message instanceof Message.Forward forward) {
             // We certainly did not queue it: say so, so the follower can try the next leader now.
-            send(new Message.ForwardRejected(groupId, self, forward.from(), forward.command().id(),
+            send(new Message.ForwardRejected(groupId, self, forward.from(), forward.command().id(), forward.attempt(),
                     Rejection.Reason.NOT_LEADER, 0));
         }
     }

@@ -17,6 +17,11 @@ final class PendingProposal {
     volatile long committedNanos;
     /** Times sent to a leader so far (consensus thread only). */
     int forwards;
+    /**
+     * The attempt of the forward whose outcome is awaited, or 0 when none is: only a refusal of
+     * that attempt means anything (consensus thread only).
+     */
+    long forwardAttempt;
     /** The slot a leader gave it, once this node has seen the Accept (0: none yet; consensus thread only). */
     long slot;
     /** The node that last refused it (0: none), and when (consensus thread only). */

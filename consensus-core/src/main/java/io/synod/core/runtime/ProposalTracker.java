@@ -58,6 +58,8 @@ final class ProposalTracker {
     private final TreeMap<Long, List<PendingProposal>> bySlot = new TreeMap<>();
     /** Refusals of forwarded commands the transport could not send yet (the protocol does not resend them). */
     private final ArrayDeque<Undelivered> undeliveredRefusals = new ArrayDeque<>();
+    /** Numbers this tracker's forwards, so each refusal names the one forward it answers. */
+    private long lastForwardAttempt;
 
     private record Undelivered(Message.ForwardRejected refusal, long giveUpAtNanos) {
     }
@@ -115,7 +117,7 @@ final class ProposalTracker {
     /** A registered proposal reached the consensus thread: start its clock and offer it. */
     void started(PendingProposal proposal, Replica replica) {
         byDeadline.add(proposal);
-        replica.propose(Command.ofOwned(proposal.commandId, proposal.command));
+        proposeLocally(proposal, replica);
     }
 
     /** Fails a proposal that cannot be proposed at all (group unavailable). */
@@ -174,7 +176,8 @@ final class ProposalTracker {
                     proposal.slot = 0;
                     log.debug("group {}: slot {} was chosen without command {}; proposing it again",
                             groupId, entry.slot(), proposal.commandId);
-                    refused(new Rejection(proposal.commandId, Rejection.Reason.NOT_LEADER, replica.leaderHint(), 0));
+                    proposal.forwardAttempt = 0;
+                    refused(Rejection.local(proposal.commandId, Rejection.Reason.NOT_LEADER, replica.leaderHint(), 0));
                 }
             }
         }
@@ -190,6 +193,16 @@ final class ProposalTracker {
         if (proposal == null) {
             return;
         }
+        if (rejection.attempt() != 0) {
+            if (rejection.attempt() != proposal.forwardAttempt) {
+                // A delayed or duplicated refusal of an earlier forward: the proposal has been sent
+                // on since and may be in a slot by now, so this says nothing about it.
+                log.debug("group {}: ignoring a refusal of forward {} of command {} (awaiting forward {})",
+                        groupId, rejection.attempt(), rejection.commandId(), proposal.forwardAttempt);
+                return;
+            }
+            proposal.forwardAttempt = 0;
+        }
         int hint = rejection.leaderHint();
         long now = node.clock().nanoTime();
         boolean retry = rejection.reason() == Rejection.Reason.NOT_LEADER && node.options().forwardToLeader()
@@ -204,7 +217,10 @@ final class ProposalTracker {
                 return;
             }
             proposal.forwards++;
-            if (!node.transport().send(new Message.Forward(groupId, self, hint, Command.ofOwned(proposal.commandId, proposal.command)))) {
+            proposal.forwardAttempt = ++lastForwardAttempt;
+            if (!node.transport().send(new Message.Forward(groupId, self, hint,
+                    Command.ofOwned(proposal.commandId, proposal.command), proposal.forwardAttempt))) {
+                proposal.forwardAttempt = 0;
                 refusedBy(proposal, hint, now); // unreachable, maybe dead: wait for the next leader
                 awaitingLeader.add(proposal);
             }
@@ -231,8 +247,13 @@ final class ProposalTracker {
                 awaitingLeader.add(proposal);
                 continue;
             }
-            replica.propose(Command.ofOwned(proposal.commandId, proposal.command));
+            proposeLocally(proposal, replica);
         }
+    }
+
+    private static void proposeLocally(PendingProposal proposal, Replica replica) {
+        proposal.forwardAttempt = 0; // from now on, no refusal of an earlier forward applies
+        replica.propose(Command.ofOwned(proposal.commandId, proposal.command));
     }
 
     private void resendUndeliveredRefusals() {

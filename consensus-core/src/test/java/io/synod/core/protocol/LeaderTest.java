@@ -74,7 +74,7 @@ class LeaderTest {
         Command[] c = new Command[8];
         for (int i = 1; i <= 7; i++) {
             c[i] = command(i, 1);
-            assertTrue(leader.offer(c[i], 1));
+            assertTrue(leader.offer(c[i], 1, 0));
         }
         TreeMap<Long, Value> proposed = fill(leader, learner(), 0);
         assertEquals(List.of(Value.NOOP, batch(c[1], c[2], c[3]), batch(c[4], c[5], c[6]), batch(c[7])),
@@ -91,7 +91,7 @@ class LeaderTest {
         Command huge = command(4, 25);
         Command d = command(5, 3);
         for (Command command : List.of(a, b, c, huge, d)) {
-            leader.offer(command, 1);
+            leader.offer(command, 1, 0);
         }
         TreeMap<Long, Value> proposed = fill(leader, learner(), 0);
         // 4+4 fits in 10 bytes, +4 would not; 25 alone exceeds the limit but must not starve.
@@ -116,7 +116,7 @@ class LeaderTest {
         Leader leader = new Leader(config().pipelineWindow(2).maxBatchCommands(1).build(), BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         for (int i = 1; i <= 5; i++) {
-            leader.offer(command(i, 1), 1);
+            leader.offer(command(i, 1), 1, 0);
         }
         assertEquals(List.of(1L, 2L), List.copyOf(fill(leader, learner, 0).keySet()));
         assertEquals(List.of(), List.copyOf(fill(leader, learner, 0).keySet()), "window full");
@@ -144,7 +144,7 @@ class LeaderTest {
         Value v7 = batch(command(70, 1));
         Leader leader = new Leader(config().build(), BALLOT, 5, List.of(v5, Value.NOOP, v7), 0);
         Command fresh = command(1, 1);
-        leader.offer(fresh, 1); // queued before the fill, yet must come after every recovered value
+        leader.offer(fresh, 1, 0); // queued before the fill, yet must come after every recovered value
 
         TreeMap<Long, Value> proposed = fill(leader, learner, 0);
         assertEquals(List.of(5L, 6L, 7L, 8L), List.copyOf(proposed.keySet()));
@@ -227,12 +227,12 @@ class LeaderTest {
         Command a = command(1, 1);
         Command b = command(2, 1);
         Command c = command(3, 1);
-        assertTrue(leader.offer(a, 1));
-        assertTrue(leader.offer(b, 2));
-        assertFalse(leader.offer(c, 1), "the queue is full");
-        assertEquals(List.of(new Leader.Queued(a, 1), new Leader.Queued(b, 2)), leader.drainPending(),
+        assertTrue(leader.offer(a, 1, 0));
+        assertTrue(leader.offer(b, 2, 7));
+        assertFalse(leader.offer(c, 1, 0), "the queue is full");
+        assertEquals(List.of(new Leader.Queued(a, 1, 0), new Leader.Queued(b, 2, 7)), leader.drainPending(),
                 "the refused command was not queued, and each queued one remembers who proposed it");
-        assertTrue(leader.offer(c, 1), "draining made room");
+        assertTrue(leader.offer(c, 1, 0), "draining made room");
     }
 
     @Test

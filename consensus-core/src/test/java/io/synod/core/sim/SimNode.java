@@ -42,11 +42,15 @@ final class SimNode {
     private long snapshotsTaken;
     private long snapshotsInstalled;
     private final List<Runnable> deferred = new ArrayList<>();
+    /** Numbers this node's forwards across incarnations, so a refusal names the one it answers. */
+    private long lastForwardAttempt;
 
     private static final class Waiting {
         final SimClient client;
         final Command command;
         boolean forwarded;
+        /** The forward whose refusal would count (0: none outstanding). */
+        long forwardAttempt;
 
         Waiting(SimClient client, Command command) {
             this.client = client;
@@ -224,14 +228,17 @@ final class SimNode {
         }
         for (Rejection rejection : ready.rejections()) {
             Waiting w = waiting.get(rejection.commandId());
-            if (w == null) {
+            if (w == null || rejection.attempt() != w.forwardAttempt) {
+                // Not ours, or a delayed or duplicated refusal of a forward we have since replaced.
                 continue;
             }
             if (sim.scenario.forwarding() && !w.forwarded && rejection.reason() == Rejection.Reason.NOT_LEADER
                     && rejection.leaderHint() != 0 && rejection.leaderHint() != id) {
                 // Hand it to the leader; the answer comes when the command shows up in our own log.
                 w.forwarded = true;
-                Message forward = new Message.Forward(config.groupId(), id, rejection.leaderHint(), w.command);
+                w.forwardAttempt = ++lastForwardAttempt;
+                Message forward = new Message.Forward(config.groupId(), id, rejection.leaderHint(), w.command,
+                        w.forwardAttempt);
                 sim.checker.onSent(id, incarnation, forward);
                 sim.network.send(forward);
                 continue;
