@@ -23,6 +23,23 @@ public interface ReplicatedGroup {
      */
     CompletableFuture<byte[]> propose(byte[] command);
 
+    /**
+     * Opens an exactly-once session (through the log); it expires after {@code maxIdleEntries}
+     * commands of the group are applied without one of its own.
+     */
+    CompletableFuture<ClientSession> openSession(long maxIdleEntries);
+
+    /** {@link #openSession(long)} with a limit of 10,000,000 commands. */
+    default CompletableFuture<ClientSession> openSession() {
+        return openSession(10_000_000L);
+    }
+
+    /**
+     * A handle on an existing session — after the client restarted, or on another node — whose next
+     * command will use {@code nextSequence}.
+     */
+    ClientSession resumeSession(long clientId, long nextSequence);
+
     /** The node believed to lead this group, if known. */
     OptionalInt leader();
 

@@ -195,7 +195,7 @@ final class ApplyStage {
         } catch (RuntimeException e) {
             // The contract says a failing command leaves the state unchanged on every replica.
             log.debug("group {}: command at index {} failed in the state machine", groupId, index, e);
-            return SessionTable.Outcome.failed(e.toString());
+            return SessionTable.Outcome.failed("the state machine failed the command: " + e);
         }
     }
 
@@ -204,8 +204,7 @@ final class ApplyStage {
             return;
         }
         if (outcome.failure() != null) {
-            SynodException error = new SynodException("group " + groupId + ": the state machine failed the command: "
-                    + outcome.failure());
+            SynodException error = new SynodException("group " + groupId + ": " + outcome.failure());
             proposal.fail(error, () -> node.metrics().proposalFailed(groupId, error));
             return;
         }

@@ -127,7 +127,16 @@ final class GroupRuntime {
         if (halted != null) {
             return CompletableFuture.failedFuture(new UnavailableException("group " + groupId + " halted: " + halted));
         }
-        return proposals.propose(CommandEnvelope.plain(command), loop, this::onPropose);
+        return proposeEnvelope(CommandEnvelope.plain(command), node.options().proposalTimeoutMillis());
+    }
+
+    /** Proposes a {@link CommandEnvelope} as it is (sessions build their own); gives up after {@code timeoutMillis}. */
+    CompletableFuture<byte[]> proposeEnvelope(byte[] envelope, long timeoutMillis) {
+        String halted = haltedBecause;
+        if (halted != null) {
+            return CompletableFuture.failedFuture(new UnavailableException("group " + groupId + " halted: " + halted));
+        }
+        return proposals.propose(envelope, timeoutMillis, loop, this::onPropose);
     }
 
     void deliver(Message message) {

@@ -1,5 +1,6 @@
 package io.synod.core.runtime;
 
+import io.synod.core.api.ClientSession;
 import io.synod.core.api.MetricsListener;
 import io.synod.core.api.NodeClosedException;
 import io.synod.core.api.ReplicatedGroup;
@@ -254,11 +255,32 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     /** The public handle of one group. */
-    private final class Handle implements ReplicatedGroup {
+    private final class Handle implements ReplicatedGroup, SessionHandle.Group {
         private final GroupRuntime group;
 
         Handle(GroupRuntime group) {
             this.group = group;
+        }
+
+        @Override
+        public CompletableFuture<ClientSession> openSession(long maxIdleEntries) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new NodeClosedException("node " + nodeId + " is closed"));
+            }
+            return SessionHandle.open(this, maxIdleEntries, options, clock);
+        }
+
+        @Override
+        public ClientSession resumeSession(long clientId, long nextSequence) {
+            return new SessionHandle(this, clientId, nextSequence, options, clock);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> propose(byte[] envelope, long timeoutMillis) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new NodeClosedException("node " + nodeId + " is closed"));
+            }
+            return group.proposeEnvelope(envelope, timeoutMillis);
         }
 
         @Override

@@ -12,6 +12,7 @@ final class PendingProposal {
     final byte[] command;
     final long startNanos;
     final long deadlineNanos;
+    final long timeoutMillis;
     final CompletableFuture<byte[]> future = new CompletableFuture<>();
     /** When this node learned the command was chosen (0 until then). */
     volatile long committedNanos;
@@ -30,7 +31,9 @@ final class PendingProposal {
     private final AtomicBoolean done = new AtomicBoolean();
     private final Admission admission;
 
-    PendingProposal(long commandId, byte[] command, long startNanos, long deadlineNanos, Admission admission) {
+    PendingProposal(long commandId, byte[] command, long startNanos, long deadlineNanos, long timeoutMillis,
+                    Admission admission) {
+        this.timeoutMillis = timeoutMillis;
         this.commandId = commandId;
         this.command = command;
         this.startNanos = startNanos;

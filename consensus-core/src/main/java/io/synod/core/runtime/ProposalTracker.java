@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,8 +52,9 @@ final class ProposalTracker {
     private final NodeContext node;
     private final CommandIds commandIds;
     private final Map<Long, PendingProposal> pending = new ConcurrentHashMap<>();
-    /** In submission order, which is deadline order. */
-    private final ArrayDeque<PendingProposal> byDeadline = new ArrayDeque<>();
+    /** Soonest deadline first (timeouts differ: a session's attempts are shorter than plain proposals). */
+    private final PriorityQueue<PendingProposal> byDeadline =
+            new PriorityQueue<>(Comparator.comparingLong((PendingProposal p) -> p.deadlineNanos));
     /** Certainly not chosen, waiting for a leader other than the one that refused them. */
     private final ArrayDeque<PendingProposal> awaitingLeader = new ArrayDeque<>();
     /** By the slot a leader gave them, as seen in an Accept. */
@@ -83,6 +86,12 @@ final class ProposalTracker {
      * tracker owns from now on — then hands it to the consensus thread; never throws.
      */
     CompletableFuture<byte[]> propose(byte[] payload, ConsensusLoop loop, Consumer<PendingProposal> onLoop) {
+        return propose(payload, node.options().proposalTimeoutMillis(), loop, onLoop);
+    }
+
+    /** {@link #propose(byte[], ConsensusLoop, Consumer)} that gives up after {@code timeoutMillis}. */
+    CompletableFuture<byte[]> propose(byte[] payload, long timeoutMillis, ConsensusLoop loop,
+                                      Consumer<PendingProposal> onLoop) {
         try {
             node.admission().admit(payload.length);
         } catch (OverloadedException e) {
@@ -91,7 +100,7 @@ final class ProposalTracker {
         }
         long now = node.clock().nanoTime();
         PendingProposal proposal = new PendingProposal(commandIds.next(), payload, now,
-                now + TimeUnit.MILLISECONDS.toNanos(node.options().proposalTimeoutMillis()), node.admission());
+                now + TimeUnit.MILLISECONDS.toNanos(timeoutMillis), timeoutMillis, node.admission());
         node.metrics().submitted.increment();
         // Registered before it is queued, so that closing the node fails it even if it never ran.
         pending.put(proposal.commandId, proposal);
@@ -272,7 +281,7 @@ final class ProposalTracker {
         while ((head = byDeadline.peek()) != null && (head.isDone() || now >= head.deadlineNanos)) {
             byDeadline.poll();
             if (!head.isDone() && pending.remove(head.commandId) != null) {
-                fail(head, new ProposalTimeoutException(groupId, node.options().proposalTimeoutMillis()));
+                fail(head, new ProposalTimeoutException(groupId, head.timeoutMillis));
             }
         }
     }

@@ -124,6 +124,18 @@ final class LocalCluster implements AutoCloseable {
         return leader[0];
     }
 
+    /** The exception {@code future} fails with (within 30 s); an AssertionError if it succeeds. */
+    static Throwable failureOf(java.util.concurrent.CompletableFuture<?> future) throws InterruptedException {
+        try {
+            future.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("future still pending after 30 s");
+        }
+        throw new AssertionError("expected a failure, got a result");
+    }
+
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {

@@ -30,17 +30,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The embedding API on an in-process cluster (in-memory network and storage). */
 class SynodNodeTest {
 
-    private static Throwable failureOf(CompletableFuture<byte[]> future) throws InterruptedException {
-        try {
-            future.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("future still pending after 30 s");
-        }
-        throw new AssertionError("expected a failure, got a result");
-    }
-
     @Test
     void everyReplicaAppliesTheSameCommandsInTheSameOrder() throws Exception {
         try (LocalCluster cluster = LocalCluster.ofCounters(3, LocalCluster.FAST).startAll()) {
@@ -70,7 +59,7 @@ class SynodNodeTest {
         try (LocalCluster cluster = LocalCluster.ofCounters(3, noForwarding).startAll()) {
             int leader = cluster.awaitLeader(0);
             int follower = leader % 3 + 1;
-            Throwable error = failureOf(cluster.group(follower, 0).propose("x".getBytes()));
+            Throwable error = LocalCluster.failureOf(cluster.group(follower, 0).propose("x".getBytes()));
             NotLeaderException notLeader = assertInstanceOf(NotLeaderException.class, error);
             assertEquals(leader, notLeader.leaderHint().getAsInt());
             assertTrue(notLeader.getMessage().contains("node " + leader), notLeader.getMessage());
@@ -98,7 +87,7 @@ class SynodNodeTest {
                 admitted.add(cluster.group(1, 0).propose(new byte[10]));
             }
             OverloadedException byCount = assertInstanceOf(OverloadedException.class,
-                    failureOf(cluster.group(1, 0).propose(new byte[10])));
+                    LocalCluster.failureOf(cluster.group(1, 0).propose(new byte[10])));
             assertEquals("maxPendingProposals", byCount.limit());
             release.countDown();
             for (CompletableFuture<byte[]> f : admitted) {
@@ -119,7 +108,7 @@ class SynodNodeTest {
             CompletableFuture<byte[]> a = cluster.group(1, 0).propose(new byte[1000]);
             CompletableFuture<byte[]> b = cluster.group(1, 0).propose(new byte[1000]);
             OverloadedException byBytes = assertInstanceOf(OverloadedException.class,
-                    failureOf(cluster.group(1, 0).propose(new byte[100])));
+                    LocalCluster.failureOf(cluster.group(1, 0).propose(new byte[100])));
             assertEquals("maxPendingBytes", byBytes.limit());
             release2.countDown();
             a.get(30, TimeUnit.SECONDS);
@@ -130,7 +119,7 @@ class SynodNodeTest {
     @Test
     void aCommandAboveTheLimitIsRefused() throws Exception {
         try (LocalCluster cluster = LocalCluster.ofCounters(1, LocalCluster.FAST).startAll()) {
-            Throwable error = failureOf(cluster.group(1, 0).propose(new byte[(1 << 20) + 1]));
+            Throwable error = LocalCluster.failureOf(cluster.group(1, 0).propose(new byte[(1 << 20) + 1]));
             assertInstanceOf(CommandTooLargeException.class, error);
             assertTrue(error.getMessage().contains("maxCommandBytes"), error.getMessage());
         }
@@ -159,7 +148,7 @@ class SynodNodeTest {
         for (CompletableFuture<byte[]> f : inFlight) {
             assertTrue(f.isDone(), "every future completes by the time close returns");
         }
-        Throwable after = failureOf(group.propose("late".getBytes()));
+        Throwable after = LocalCluster.failureOf(group.propose("late".getBytes()));
         assertInstanceOf(NodeClosedException.class, after);
         assertTrue(after.getMessage().contains("closed"), after.getMessage());
     }
