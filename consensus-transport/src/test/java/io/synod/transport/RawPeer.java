@@ -120,7 +120,7 @@ final class RawPeer implements AutoCloseable {
     }
 
     static Message.Heartbeat heartbeat(int from, int to, long commitUpTo) {
-        return new Message.Heartbeat(7, from, to, new Ballot(1, from), commitUpTo);
+        return new Message.Heartbeat(7, from, to, new Ballot(1, from), commitUpTo, 0);
     }
 
     static byte[] envelopeFrame(Message message) {

@@ -40,6 +40,37 @@ public interface ReplicatedGroup {
      */
     ClientSession resumeSession(long clientId, long nextSequence);
 
+    /**
+     * Answers {@code query} with {@link StateMachine#query} without writing to the log, as fresh as
+     * {@code consistency} asks (see {@link ReadConsistency}). The query runs on the group's apply
+     * thread, between two applies, once this node has applied far enough.
+     *
+     * <p>The future fails with {@link ReadTimeoutException} (retry: reads have no effect),
+     * {@link UnavailableException}, {@link OverloadedException}, {@link NodeClosedException}, or a
+     * {@link SynodException} wrapping what the state machine's {@code query} threw.
+     */
+    CompletableFuture<byte[]> read(byte[] query, ReadConsistency consistency);
+
+    /** A {@link ReadConsistency#LINEARIZABLE} read. */
+    default CompletableFuture<byte[]> read(byte[] query) {
+        return read(query, ReadConsistency.LINEARIZABLE);
+    }
+
+    /**
+     * A {@link ReadConsistency#STALE} read that waits until this node has applied at least
+     * {@code minIndex} commands (the {@code index} of {@link StateMachine#apply}): "no older than
+     * what I saw". Typically {@code minIndex} is {@link #appliedIndex()} read on the node that
+     * acknowledged the caller's last write, which gives read-your-writes on any replica without a
+     * round trip to the leader.
+     */
+    CompletableFuture<byte[]> readAtLeast(byte[] query, long minIndex);
+
+    /**
+     * The index of the last command this node's state machine applied (0 before the first).
+     * After a proposal's future completed on this node, this is at least that command's index.
+     */
+    long appliedIndex();
+
     /** The node believed to lead this group, if known. */
     OptionalInt leader();
 

@@ -29,6 +29,8 @@ public final class SynodOptions {
     private final long snapshotEveryBytes;
     private final int snapshotChunkBytes;
     private final long snapshotTransferBytesPerSecond;
+    private final double maxClockDrift;
+    private final long readTimeoutMillis;
 
     private SynodOptions(Builder b) {
         this.tickMillis = b.tickMillis;
@@ -53,6 +55,8 @@ public final class SynodOptions {
         this.snapshotEveryBytes = b.snapshotEveryBytes;
         this.snapshotChunkBytes = b.snapshotChunkBytes;
         this.snapshotTransferBytesPerSecond = b.snapshotTransferBytesPerSecond;
+        this.maxClockDrift = b.maxClockDrift;
+        this.readTimeoutMillis = b.readTimeoutMillis;
     }
 
     public static SynodOptions defaults() {
@@ -164,6 +168,23 @@ public final class SynodOptions {
         return snapshotTransferBytesPerSecond;
     }
 
+    /**
+     * The assumed bound on clock drift for {@link ReadConsistency#LEASE} reads: while any two nodes'
+     * monotonic clocks measure the same interval, neither measures more than {@code 1 + maxClockDrift}
+     * times the other. The leader's lease is {@code (electionTimeout - 2 ticks) / (1 + maxClockDrift)}
+     * long, so a larger bound means a shorter lease (more reads fall back to a quorum round), never
+     * a less safe one. Default 0.1: ordinary crystal oscillators and NTP slewing stay far inside it;
+     * a VM that can be paused or migrated without its monotonic clock advancing does not.
+     */
+    public double maxClockDrift() {
+        return maxClockDrift;
+    }
+
+    /** How long a {@link ReplicatedGroup#read} may wait for a leader's confirmation or for applies. */
+    public long readTimeoutMillis() {
+        return readTimeoutMillis;
+    }
+
     /** {@code millis} in whole ticks, rounded up. */
     public int ticks(long millis) {
         return (int) Math.max(1, (millis + tickMillis - 1) / tickMillis);
@@ -192,6 +213,8 @@ public final class SynodOptions {
         private long snapshotEveryBytes = 256L << 20;
         private int snapshotChunkBytes = 1 << 20;
         private long snapshotTransferBytesPerSecond = 64L << 20;
+        private double maxClockDrift = 0.1;
+        private long readTimeoutMillis = 5_000;
 
         private Builder() {
         }
@@ -218,6 +241,8 @@ public final class SynodOptions {
         public Builder snapshotEveryBytes(long v) { snapshotEveryBytes = v; return this; }
         public Builder snapshotChunkBytes(int v) { snapshotChunkBytes = v; return this; }
         public Builder snapshotTransferBytesPerSecond(long v) { snapshotTransferBytesPerSecond = v; return this; }
+        public Builder maxClockDrift(double v) { maxClockDrift = v; return this; }
+        public Builder readTimeoutMillis(long v) { readTimeoutMillis = v; return this; }
 
         public SynodOptions build() {
             positive("tickMillis", tickMillis);
@@ -250,6 +275,10 @@ public final class SynodOptions {
                     + " 4 KiB and 8 MiB (and below the transport's maximum frame size), got " + snapshotChunkBytes);
             require(snapshotTransferBytesPerSecond >= 0, "snapshotTransferBytesPerSecond must be >= 0 (0: unlimited), got "
                     + snapshotTransferBytesPerSecond);
+            require(maxClockDrift >= 0 && maxClockDrift <= 10, "maxClockDrift must be between 0 and 10 (a fraction:"
+                    + " 0.1 means clocks may run 10% apart), got " + maxClockDrift);
+            require(readTimeoutMillis >= tickMillis, "readTimeoutMillis (" + readTimeoutMillis
+                    + ") must be at least tickMillis (" + tickMillis + ")");
             positive("consensusThreads", consensusThreads);
             positive("applyThreads", applyThreads);
             return new SynodOptions(this);

@@ -78,10 +78,12 @@ public final class MessageCodec {
         } else if (message instanceof Message.Accepted m) {
             e.setAccepted(AcceptedPb.newBuilder().setBallot(ballot(m.ballot())).setSlot(m.slot()));
         } else if (message instanceof Message.Heartbeat m) {
-            e.setHeartbeat(HeartbeatPb.newBuilder().setBallot(ballot(m.ballot())).setCommitUpTo(m.commitUpTo()));
+            e.setHeartbeat(HeartbeatPb.newBuilder().setBallot(ballot(m.ballot())).setCommitUpTo(m.commitUpTo())
+                    .setReadRound(m.readRound()));
         } else if (message instanceof Message.HeartbeatReply m) {
             e.setHeartbeatReply(HeartbeatReplyPb.newBuilder().setBallot(ballot(m.ballot()))
-                    .setFirstUnchosenSlot(m.firstUnchosenSlot()).setHighestVotedSlot(m.highestVotedSlot()));
+                    .setFirstUnchosenSlot(m.firstUnchosenSlot()).setHighestVotedSlot(m.highestVotedSlot())
+                    .setReadRound(m.readRound()));
         } else if (message instanceof Message.Nack m) {
             e.setNack(NackPb.newBuilder().setBallot(ballot(m.ballot())).setPromised(ballot(m.promised()))
                     .setReason(m.reason() == Message.NackReason.LEADER_ALIVE
@@ -105,6 +107,11 @@ public final class MessageCodec {
             e.setSnapshotChunk(SnapshotChunkPb.newBuilder().setSlot(m.slot()).setTotalBytes(m.totalBytes())
                     .setCrc32C(m.crc32c()).setOffset(m.offset())
                     .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(m.data())));
+        } else if (message instanceof Message.ReadIndexRequest m) {
+            e.setReadIndexRequest(io.synod.core.codec.proto.ReadIndexRequestPb.newBuilder().setReadId(m.readId()));
+        } else if (message instanceof Message.ReadIndexReply m) {
+            e.setReadIndexReply(io.synod.core.codec.proto.ReadIndexReplyPb.newBuilder().setReadId(m.readId())
+                    .setConfirmed(m.confirmed()).setIndex(m.index()).setLeaderHint(m.leaderHint()));
         } else if (message instanceof Message.Batch m) {
             BatchPb.Builder b = BatchPb.newBuilder();
             m.messages().forEach(inner -> b.addMessages(encode(inner)));
@@ -153,13 +160,13 @@ public final class MessageCodec {
             case HEARTBEAT: {
                 HeartbeatPb m = e.getHeartbeat();
                 return new Message.Heartbeat(group, from, to, ballot(m.getBallot(), "heartbeat"),
-                        slotBound(m.getCommitUpTo(), "heartbeat commit point"));
+                        slotBound(m.getCommitUpTo(), "heartbeat commit point"), m.getReadRound());
             }
             case HEARTBEAT_REPLY: {
                 HeartbeatReplyPb m = e.getHeartbeatReply();
                 return new Message.HeartbeatReply(group, from, to, ballot(m.getBallot(), "heartbeat reply"),
                         slotBound(m.getFirstUnchosenSlot(), "heartbeat reply first unchosen slot"),
-                        slotBound(m.getHighestVotedSlot(), "heartbeat reply highest voted slot"));
+                        slotBound(m.getHighestVotedSlot(), "heartbeat reply highest voted slot"), m.getReadRound());
             }
             case NACK:
                 return nack(group, from, to, e.getNack());
@@ -183,6 +190,17 @@ public final class MessageCodec {
                 return forwardRejected(group, from, to, e.getForwardRejected());
             case BATCH:
                 return batch(group, from, to, e.getBatch());
+            case READ_INDEX_REQUEST:
+                return new Message.ReadIndexRequest(group, from, to, e.getReadIndexRequest().getReadId());
+            case READ_INDEX_REPLY: {
+                io.synod.core.codec.proto.ReadIndexReplyPb m = e.getReadIndexReply();
+                if (m.getLeaderHint() < 0) {
+                    throw new CodecException("read index reply leader hint " + Integer.toUnsignedString(m.getLeaderHint())
+                            + " is out of range");
+                }
+                return new Message.ReadIndexReply(group, from, to, m.getReadId(), m.getConfirmed(),
+                        slotBound(m.getIndex(), "read index"), m.getLeaderHint());
+            }
             case SNAPSHOT_REQUEST:
                 return new Message.SnapshotRequest(group, from, to,
                         slotBound(e.getSnapshotRequest().getSlotAtLeast(), "snapshot request slot"),

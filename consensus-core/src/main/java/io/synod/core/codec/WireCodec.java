@@ -29,7 +29,7 @@ public final class WireCodec {
     private static final int FROM = 2;
     private static final int TO = 3;
     private static final int FIRST_BODY = 10;
-    private static final int LAST_BODY = 25;
+    private static final int LAST_BODY = 27;
     private static final int ACCEPT = 14;
     private static final int ACCEPTED = 15;
     private static final int HEARTBEAT = 16;
@@ -72,10 +72,12 @@ public final class WireCodec {
         } else if (message instanceof Message.Heartbeat m) {
             writeBallot(out, 1, m.ballot());
             writeUInt64(out, 2, m.commitUpTo());
+            writeUInt64(out, 3, m.readRound());
         } else if (message instanceof Message.HeartbeatReply m) {
             writeBallot(out, 1, m.ballot());
             writeUInt64(out, 2, m.firstUnchosenSlot());
             writeUInt64(out, 3, m.highestVotedSlot());
+            writeUInt64(out, 4, m.readRound());
         }
     }
 
@@ -129,6 +131,7 @@ public final class WireCodec {
         long slotOrBound;
         long commitUpTo;
         long highestVotedSlot;
+        long readRound;
         Value value = null;
         boolean valueSeen;
     }
@@ -154,6 +157,9 @@ public final class WireCodec {
                 f.commitUpTo = in.readUInt64();
             } else if (bodyField == HEARTBEAT_REPLY && field == 3 && type == WireFormat.WIRETYPE_VARINT) {
                 f.highestVotedSlot = in.readUInt64();
+            } else if ((bodyField == HEARTBEAT && field == 3 || bodyField == HEARTBEAT_REPLY && field == 4)
+                    && type == WireFormat.WIRETYPE_VARINT) {
+                f.readRound = in.readUInt64();
             } else {
                 in.skipField(tag); // unknown, or a known field with another wire type: protobuf skips both
             }
@@ -232,11 +238,11 @@ public final class WireCodec {
                         ProtoValues.slot(f.slotOrBound, "accepted"));
             case HEARTBEAT:
                 return new Message.Heartbeat(group, from, to, ProtoValues.ballot(f.round, f.node, "heartbeat"),
-                        ProtoValues.slotBound(f.slotOrBound, "heartbeat commit point"));
+                        ProtoValues.slotBound(f.slotOrBound, "heartbeat commit point"), f.readRound);
             default:
                 return new Message.HeartbeatReply(group, from, to, ProtoValues.ballot(f.round, f.node, "heartbeat reply"),
                         ProtoValues.slotBound(f.slotOrBound, "heartbeat reply first unchosen slot"),
-                        ProtoValues.slotBound(f.highestVotedSlot, "heartbeat reply highest voted slot"));
+                        ProtoValues.slotBound(f.highestVotedSlot, "heartbeat reply highest voted slot"), f.readRound);
         }
     }
 
@@ -271,10 +277,11 @@ public final class WireCodec {
             return ballotFieldSize(m.ballot()) + uint64Size(2, m.slot());
         }
         if (message instanceof Message.Heartbeat m) {
-            return ballotFieldSize(m.ballot()) + uint64Size(2, m.commitUpTo());
+            return ballotFieldSize(m.ballot()) + uint64Size(2, m.commitUpTo()) + uint64Size(3, m.readRound());
         }
         if (message instanceof Message.HeartbeatReply m) {
-            return ballotFieldSize(m.ballot()) + uint64Size(2, m.firstUnchosenSlot()) + uint64Size(3, m.highestVotedSlot());
+            return ballotFieldSize(m.ballot()) + uint64Size(2, m.firstUnchosenSlot()) + uint64Size(3, m.highestVotedSlot())
+                    + uint64Size(4, m.readRound());
         }
         return -1;
     }

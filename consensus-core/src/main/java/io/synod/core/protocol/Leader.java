@@ -26,6 +26,7 @@ final class Leader {
     private long lastHeartbeatTick;
     /** Slots up to here hold a vote somewhere; they are proposed (no-ops, if nothing else) so they get decided. */
     private long decideUpTo;
+    private final LeaderReads reads;
 
     /**
      * A command waiting for a slot, the replica that proposed it (this one, or a forwarding
@@ -49,7 +50,7 @@ final class Leader {
      * @param firstSlot the candidate's first unchosen slot; {@code recovered} holds the values for
      *                  {@code firstSlot, firstSlot + 1, ...}
      */
-    Leader(ProtocolConfig config, Ballot ballot, long firstSlot, List<Value> recovered, long now) {
+    Leader(ProtocolConfig config, SafetyRules rules, Ballot ballot, long firstSlot, List<Value> recovered, long now) {
         this.config = config;
         this.ballot = ballot;
         this.nextSlot = firstSlot;
@@ -59,6 +60,7 @@ final class Leader {
             // (later) gates linearizable reads after a leader change.
             this.recovered.add(Value.NOOP);
         }
+        this.reads = new LeaderReads(config, rules, firstSlot + this.recovered.size() - 1);
         for (int member : config.quorum().members()) {
             lastHeardTick.put(member, now);
         }
@@ -67,6 +69,18 @@ final class Leader {
 
     Ballot ballot() {
         return ballot;
+    }
+
+    LeaderReads reads() {
+        return reads;
+    }
+
+    /** End of a step: answers confirmed reads, and broadcasts at once if waiting reads need a round. */
+    void serveReads(Learner learner, Outbox out, long now) {
+        if (reads.serve(learner, out)) {
+            heartbeat(learner, out, now);
+            reads.serve(learner, out); // a single-replica quorum confirms at once
+        }
     }
 
     /** Queues a command for a slot; false when the queue is full. */
@@ -127,6 +141,7 @@ final class Leader {
             lastHeardTick.put(reply.from(), now);
             followerFirstUnchosen.put(reply.from(), reply.firstUnchosenSlot());
             decideUpTo = Math.max(decideUpTo, reply.highestVotedSlot());
+            reads.onReply(reply.from(), reply.readRound());
         }
     }
 
@@ -159,10 +174,11 @@ final class Leader {
 
     void heartbeat(Learner learner, Outbox out, long now) {
         lastHeartbeatTick = now;
+        long round = reads.broadcast(now);
         for (int member : config.quorum().members()) {
             if (member != config.nodeId()) {
                 out.send(new Message.Heartbeat(config.groupId(), config.nodeId(), member, ballot,
-                        learner.firstUnchosenSlot()));
+                        learner.firstUnchosenSlot(), round));
             }
         }
     }

@@ -66,15 +66,35 @@ public sealed interface Message {
     record Accepted(long groupId, int from, int to, Ballot ballot, long slot) implements Message {
     }
 
-    /** Leader liveness and commit point; never waits behind a disk sync. */
-    record Heartbeat(long groupId, int from, int to, Ballot ballot, long commitUpTo) implements Message {
+    /**
+     * Leader liveness and commit point; never waits behind a disk sync. {@code readRound} numbers
+     * the leader's heartbeat broadcasts: a reply echoing it shows the follower still accepted this
+     * leader's ballot after the broadcast was sent, which is what confirms reads (see
+     * {@code LeaderReads}).
+     */
+    record Heartbeat(long groupId, int from, int to, Ballot ballot, long commitUpTo, long readRound)
+            implements Message {
     }
 
     /**
      * A follower's answer to a heartbeat. {@code highestVotedSlot} lets the leader decide slots
-     * that hold only stale votes beyond its log (see {@link Replica}).
+     * that hold only stale votes beyond its log (see {@link Replica}); {@code readRound} echoes the
+     * heartbeat's.
      */
-    record HeartbeatReply(long groupId, int from, int to, Ballot ballot, long firstUnchosenSlot, long highestVotedSlot)
+    record HeartbeatReply(long groupId, int from, int to, Ballot ballot, long firstUnchosenSlot, long highestVotedSlot,
+                          long readRound) implements Message {
+    }
+
+    /** A follower asks the leader for a read index on behalf of its caller's read {@code readId}. */
+    record ReadIndexRequest(long groupId, int from, int to, long readId) implements Message {
+    }
+
+    /**
+     * The leader's answer: with {@code confirmed}, reading state that includes every slot up to
+     * {@code index} is linearizable for the read; otherwise the node is not (or no longer) the leader,
+     * and {@code leaderHint} names the one it believes in (0: none known).
+     */
+    record ReadIndexReply(long groupId, int from, int to, long readId, boolean confirmed, long index, int leaderHint)
             implements Message {
     }
 

@@ -17,6 +17,7 @@ final class Outbox {
     private final List<ChosenEntry> committed = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
     private final List<Ready.SnapshotNeeded> snapshotsNeeded = new ArrayList<>();
+    private final List<ReadIndex> reads = new ArrayList<>();
     private final DurabilityGate gate;
 
     Outbox(int self, DurabilityGate gate) {
@@ -58,6 +59,10 @@ final class Outbox {
         rejections.add(rejection);
     }
 
+    void read(ReadIndex read) {
+        reads.add(read);
+    }
+
     void needSnapshot(int source, long slot) {
         snapshotsNeeded.add(new Ready.SnapshotNeeded(source, slot));
     }
@@ -76,6 +81,6 @@ final class Outbox {
     }
 
     Ready toReady(long persistSeq) {
-        return new Ready(records, records.isEmpty() ? 0 : persistSeq, messages, committed, rejections, snapshotsNeeded);
+        return new Ready(records, records.isEmpty() ? 0 : persistSeq, messages, committed, rejections, snapshotsNeeded, reads);
     }
 }

@@ -22,6 +22,7 @@ public final class ProtocolConfig {
     private final int leaderQuorumTimeoutTicks;
     private final int retransmitTicks;
     private final int catchUpBatchSlots;
+    private final double maxClockDrift;
     /** Quorum sizes as set (0, 0 = majority of whatever the members are). */
     private final int phase1SizeSetting;
     private final int phase2SizeSetting;
@@ -42,6 +43,7 @@ public final class ProtocolConfig {
         this.leaderQuorumTimeoutTicks = b.leaderQuorumTimeoutTicks == 0 ? b.electionTimeoutTicks : b.leaderQuorumTimeoutTicks;
         this.retransmitTicks = b.retransmitTicks;
         this.catchUpBatchSlots = b.catchUpBatchSlots;
+        this.maxClockDrift = b.maxClockDrift;
         this.phase1SizeSetting = b.phase1Size;
         this.phase2SizeSetting = b.phase2Size;
         this.leaderQuorumTimeoutTicksSetting = b.leaderQuorumTimeoutTicks;
@@ -64,7 +66,7 @@ public final class ProtocolConfig {
                 .maxPendingCommands(maxPendingCommands).heartbeatIntervalTicks(heartbeatIntervalTicks)
                 .electionTimeoutTicks(electionTimeoutTicks).maxElectionBackoffTicks(maxElectionBackoffTicks)
                 .leaderQuorumTimeoutTicks(leaderQuorumTimeoutTicksSetting).retransmitTicks(retransmitTicks)
-                .catchUpBatchSlots(catchUpBatchSlots);
+                .catchUpBatchSlots(catchUpBatchSlots).maxClockDrift(maxClockDrift);
     }
 
     /** The consensus group this replica belongs to; every message and record carries it. */
@@ -129,6 +131,32 @@ public final class ProtocolConfig {
         return catchUpBatchSlots;
     }
 
+    /**
+     * The assumed bound on how much faster one replica's clock may run than another's: 0.1 means
+     * that while one replica's clock measures {@code t}, another's measures at most {@code 1.1 t}.
+     * Leader leases are only as safe as this bound (see {@link #leaseTicks()}).
+     */
+    public double maxClockDrift() {
+        return maxClockDrift;
+    }
+
+    /**
+     * How long a leader may serve reads locally after a phase-2 quorum answered a heartbeat it sent,
+     * measured from the tick the heartbeat was sent in, on the leader's clock; 0 means never.
+     *
+     * <p>Why it is safe: a replica that answered refuses every other candidate's prepare until it
+     * has counted {@code electionTimeoutTicks} ticks since it received the heartbeat (and for as
+     * many ticks after it starts), and any new leader needs a promise from one of them (every
+     * phase-1 quorum meets every phase-2 quorum). Ticks are never delivered in bursts, so those
+     * ticks span at least {@code electionTimeoutTicks - 1.5} tick lengths on that replica's clock
+     * (the tick it received the heartbeat in may be almost over), hence at least that divided by
+     * {@code 1 + maxClockDrift} on the leader's. The lease is the whole ticks below that, less one
+     * more for safety.
+     */
+    public int leaseTicks() {
+        return Math.max(0, (int) Math.floor((electionTimeoutTicks - 2) / (1 + maxClockDrift)));
+    }
+
     /** Builder with safe defaults; every default is here. */
     public static final class Builder {
         private long groupId = 0;
@@ -146,6 +174,7 @@ public final class ProtocolConfig {
         private int leaderQuorumTimeoutTicks = 0;
         private int retransmitTicks = 4;
         private int catchUpBatchSlots = 256;
+        private double maxClockDrift = 0.1;
 
         private Builder() {
         }
@@ -223,6 +252,12 @@ public final class ProtocolConfig {
             return this;
         }
 
+        /** See {@link ProtocolConfig#maxClockDrift()}; 0.1 by default. */
+        public Builder maxClockDrift(double drift) {
+            this.maxClockDrift = drift;
+            return this;
+        }
+
         /** Validates every setting and builds; the exception message says which setting to change. */
         public ProtocolConfig build() {
             require(groupId >= 0, "groupId must be >= 0, got " + groupId);
@@ -246,6 +281,8 @@ public final class ProtocolConfig {
                             + " twice heartbeatIntervalTicks (" + heartbeatIntervalTicks + ")");
             require(retransmitTicks >= 1, "retransmitTicks must be >= 1, got " + retransmitTicks);
             require(catchUpBatchSlots >= 1, "catchUpBatchSlots must be >= 1, got " + catchUpBatchSlots);
+            require(maxClockDrift >= 0 && maxClockDrift <= 10, "maxClockDrift must be between 0 and 10 (a fraction:"
+                    + " 0.1 = clocks may disagree on durations by 10%), got " + maxClockDrift);
             return new ProtocolConfig(this, quorum);
         }
 

@@ -15,12 +15,14 @@ import java.util.List;
  *   <li>{@code rejections}: proposals refused before they reached a slot.</li>
  *   <li>{@code snapshotsNeeded}: this replica is behind what its peers still keep and must install a
  *       snapshot of the named replica before it can catch up from the log.</li>
+ *   <li>{@code reads}: outcomes of {@link Replica#readIndex} requests.</li>
  * </ul>
  *
  * @param persistSeq the sequence number of {@code records}, or 0 when there are none
  */
 public record Ready(List<JournalRecord> records, long persistSeq, List<Message> messages,
-                   List<ChosenEntry> committed, List<Rejection> rejections, List<SnapshotNeeded> snapshotsNeeded) {
+                   List<ChosenEntry> committed, List<Rejection> rejections, List<SnapshotNeeded> snapshotsNeeded,
+                   List<ReadIndex> reads) {
 
     /** Install a snapshot from {@code source} covering at least every slot up to {@code slot}. */
     public record SnapshotNeeded(int source, long slot) {
@@ -32,10 +34,11 @@ public record Ready(List<JournalRecord> records, long persistSeq, List<Message> 
         committed = List.copyOf(committed);
         rejections = List.copyOf(rejections);
         snapshotsNeeded = List.copyOf(snapshotsNeeded);
+        reads = List.copyOf(reads);
     }
 
     public boolean isEmpty() {
         return records.isEmpty() && messages.isEmpty() && committed.isEmpty() && rejections.isEmpty()
-                && snapshotsNeeded.isEmpty();
+                && snapshotsNeeded.isEmpty() && reads.isEmpty();
     }
 }

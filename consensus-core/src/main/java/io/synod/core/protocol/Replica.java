@@ -47,6 +47,9 @@ public final class Replica {
     private String lastTransition = "started as a follower";
     private final HeldReplies heldReplies;
 
+    /** Until this tick, other candidates' prepares are refused: this replica may have answered a
+     *  leader's heartbeat just before it restarted, and that leader's lease counts on it. */
+    private final long quarantineUntilTick;
     private long commitHint;
     private int commitHintFrom;
     private long catchUpSentTick = Long.MIN_VALUE / 2;
@@ -69,6 +72,7 @@ public final class Replica {
         this.learner = new Learner(groupId, recovered);
         this.election = new ElectionTimer(config, random, 0);
         this.heldReplies = new HeldReplies(groupId, self);
+        this.quarantineUntilTick = rules.quarantinesAfterStart() ? config.electionTimeoutTicks() : 0;
     }
 
     /** The first step after construction: hands the recovered chosen prefix to the application. */
@@ -149,6 +153,34 @@ public final class Replica {
         }
     }
 
+    /**
+     * A linearizable read: asks for the slot up to which this replica must have applied before
+     * its state machine may answer. A leader confirms its leadership with a phase-2 quorum first
+     * (see {@code LeaderReads}); a follower asks the leader it knows. The outcome comes in a later
+     * {@link Ready#reads()} (possibly this step's): confirmed with an index, or refused. A request or
+     * reply lost in the network is not retried here: the caller retries after its own timeout.
+     */
+    public Ready readIndex(long readId) {
+        return step(out -> {
+            if (role == Role.LEADER) {
+                leader.reads().request(readId, self);
+            } else if (election.leaderHint() != 0 && election.leaderHint() != self) {
+                out.send(new Message.ReadIndexRequest(groupId, self, election.leaderHint(), readId));
+            } else {
+                out.read(ReadIndex.refused(readId, 0));
+            }
+        });
+    }
+
+    /** A read under this leader's lease, or null when no lease is known to hold (then use {@link #readIndex}). */
+    public LeaseRead leaseRead() {
+        if (leader == null) {
+            return null;
+        }
+        long index = leader.reads().leaseIndex(learner, now);
+        return index < 0 ? null : new LeaseRead(index, leader.reads().leaseSinceTick(), rules.leaseTicks(config));
+    }
+
     public Role role() {
         return role;
     }
@@ -206,6 +238,9 @@ public final class Replica {
                 leader.fillPipeline(learner, out, now);
             }
         } while (out.hasLocal());
+        if (leader != null) {
+            leader.serveReads(learner, out, now);
+        }
         learner.deliver(out);
         return out.toReady(heldReplies.endStep(out.wroteRecords()));
     }
@@ -245,6 +280,14 @@ public final class Replica {
             offer(m.command(), m.from(), m.attempt(), out);
         } else if (message instanceof Message.ForwardRejected m) {
             out.reject(new Rejection(m.commandId(), m.reason(), m.leaderHint(), m.from(), m.attempt()));
+        } else if (message instanceof Message.ReadIndexRequest m) {
+            if (role == Role.LEADER) {
+                leader.reads().request(m.readId(), m.from());
+            } else {
+                out.send(new Message.ReadIndexReply(groupId, self, m.from(), m.readId(), false, 0, leaderHint()));
+            }
+        } else if (message instanceof Message.ReadIndexReply m) {
+            out.read(new ReadIndex(m.readId(), m.confirmed(), m.index(), m.leaderHint()));
         }
     }
 
@@ -346,7 +389,7 @@ public final class Replica {
     }
 
     private void onPrepare(Message.Prepare prepare, Outbox out) {
-        if (election.leaderAlive(now) && leaderHint() != prepare.from()) {
+        if ((election.leaderAlive(now) && leaderHint() != prepare.from()) || now < quarantineUntilTick) {
             out.send(acceptor.nack(prepare.from(), prepare.ballot(), Message.NackReason.LEADER_ALIVE));
             return;
         }
@@ -380,7 +423,7 @@ public final class Replica {
     }
 
     private void becomeLeader(Outbox out) {
-        leader = new Leader(config, candidate.ballot(), candidate.fromSlot(),
+        leader = new Leader(config, rules, candidate.ballot(), candidate.fromSlot(),
                 candidate.valuesToRepropose(learner, rules), now);
         lastTransition = "won phase 1 at ballot " + leader.ballot() + " from " + candidate.promisers();
         candidate = null;
@@ -415,6 +458,7 @@ public final class Replica {
             for (Leader.Queued queued : leader.drainPending()) {
                 refuse(queued.command().id(), queued.origin(), queued.attempt(), Rejection.Reason.NOT_LEADER, 0, out);
             }
+            leader.reads().refuseAll(out);
             election.forgetLeader();
         }
         leader = null;
@@ -452,7 +496,7 @@ public final class Replica {
         followLeader(heartbeat.ballot(), heartbeat.from(), out);
         learnFromLeader(heartbeat.ballot(), heartbeat.commitUpTo(), heartbeat.from(), out);
         out.send(new Message.HeartbeatReply(groupId, self, heartbeat.from(), heartbeat.ballot(),
-                learner.firstUnchosenSlot(), acceptor.highestVotedSlot()));
+                learner.firstUnchosenSlot(), acceptor.highestVotedSlot(), heartbeat.readRound()));
     }
 
     /** See the class comment: only votes of the leader's own ballot are known to be chosen. */

@@ -39,4 +39,24 @@ class SafetyRules {
     Ballot nextBallot(Ballot durablePromise, Ballot highestSeen, int self) {
         return Ballot.max(durablePromise, highestSeen).nextFor(self);
     }
+
+    /** A read index is confirmed only by a phase-2 quorum answering a heartbeat sent after the read arrived. */
+    boolean readsWaitForQuorumRound() {
+        return true;
+    }
+
+    /** A new leader answers reads only once it has chosen again every slot it recovered in phase 1. */
+    boolean readsWaitForRecoveredSlots() {
+        return true;
+    }
+
+    /** How long a lease lasts, in ticks (see {@link ProtocolConfig#leaseTicks()}). */
+    int leaseTicks(ProtocolConfig config) {
+        return config.leaseTicks();
+    }
+
+    /** A replica that just started refuses other candidates' prepares for an election timeout (leases rely on it). */
+    boolean quarantinesAfterStart() {
+        return true;
+    }
 }

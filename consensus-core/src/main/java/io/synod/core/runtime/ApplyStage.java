@@ -13,7 +13,11 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -33,8 +37,12 @@ final class ApplyStage {
         void write(long slot, SnapshotStreams.Counters counters, byte[] sessions, StateMachine.Snapshot state);
     }
 
-    /** A chosen entry to apply, or a snapshot to restore in its place. */
-    private sealed interface Task permits Entry, Restore {
+    /** A chosen entry to apply, a snapshot to restore in its place, or a read to answer in between. */
+    private sealed interface Task permits Entry, Restore, Read {
+    }
+
+    /** A read that may run once slots up to {@code minSlot} and commands up to {@code minIndex} are applied. */
+    private record Read(long minSlot, long minIndex, byte[] query, CompletableFuture<byte[]> future) implements Task {
     }
 
     private record Entry(ChosenEntry entry) implements Task {
@@ -60,6 +68,11 @@ final class ApplyStage {
     private long bytesSinceSnapshot;
     private boolean snapshotsSupported = true;
     private volatile long appliedSlot;
+    private volatile long appliedIndex;
+    /** Reads waiting for applies (apply thread only), by the slot or command index they wait for. */
+    private final TreeMap<Long, List<Read>> readsBySlot = new TreeMap<>();
+    private final TreeMap<Long, List<Read>> readsByIndex = new TreeMap<>();
+    private int parkedSincePrune;
 
     ApplyStage(long groupId, StateMachine stateMachine, Map<Long, PendingProposal> pending, NodeContext node,
                SnapshotSink snapshots) {
@@ -88,8 +101,23 @@ final class ApplyStage {
         restore(slot, snapshot);
     }
 
+    /**
+     * Queues a read: {@link StateMachine#query} runs on the apply thread once slots up to
+     * {@code minSlot} and commands up to {@code minIndex} are applied, and completes {@code future}
+     * (unless it completed already, e.g. timed out).
+     */
+    void read(long minSlot, long minIndex, byte[] query, CompletableFuture<byte[]> future) {
+        queue.add(new Read(minSlot, minIndex, query, future));
+        schedule();
+    }
+
     long appliedSlot() {
         return appliedSlot;
+    }
+
+    /** Commands applied to the state machine so far: the index of the last one. */
+    long appliedIndex() {
+        return appliedIndex;
     }
 
     /** A snapshot was written (or failed); another may be taken. */
@@ -109,10 +137,14 @@ final class ApplyStage {
             for (int i = 0; i < TASKS_PER_RUN && (task = queue.poll()) != null; i++) {
                 if (task instanceof Entry e) {
                     apply(e.entry());
+                    releaseReads();
+                } else if (task instanceof Read r) {
+                    serveOrPark(r);
                 } else {
                     Restore r = (Restore) task;
                     try (InputStream in = r.snapshot()) {
                         restore(r.slot(), in);
+                        releaseReads();
                     } catch (IOException | RuntimeException e) {
                         log.error("group {}: restoring the installed snapshot at slot {} failed; this replica's state"
                                 + " machine is now unusable — restart the node", groupId, r.slot(), e);
@@ -131,6 +163,7 @@ final class ApplyStage {
         DataInputStream in = new DataInputStream(snapshot);
         SnapshotStreams.Counters counters = SnapshotStreams.readHeader(in, sessions);
         commandIndex = counters.commandIndex();
+        appliedIndex = commandIndex;
         position = counters.position();
         stateMachine.restore(SnapshotStreams.unclosable(in));
         appliedSlot = slot;
@@ -187,6 +220,58 @@ final class ApplyStage {
         }
     }
 
+    private void serveOrPark(Read read) {
+        if (read.future().isDone()) {
+            return; // timed out or the node closed while it waited
+        }
+        if (appliedSlot < read.minSlot()) {
+            park(readsBySlot, read.minSlot(), read);
+        } else if (commandIndex < read.minIndex()) {
+            park(readsByIndex, read.minIndex(), read);
+        } else {
+            try {
+                byte[] answer = stateMachine.query(read.query());
+                read.future().complete(answer == null ? new byte[0] : answer);
+            } catch (RuntimeException e) {
+                read.future().completeExceptionally(new SynodException("group " + groupId
+                        + ": the state machine's query failed: " + e, e));
+            }
+        }
+    }
+
+    private void park(TreeMap<Long, List<Read>> waiting, long key, Read read) {
+        waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(read);
+        if (++parkedSincePrune >= 1024) {
+            // Reads that wait for an index this node may never reach time out; forget them.
+            parkedSincePrune = 0;
+            for (TreeMap<Long, List<Read>> map : List.of(readsBySlot, readsByIndex)) {
+                map.values().forEach(list -> list.removeIf(r -> r.future().isDone()));
+                map.values().removeIf(List::isEmpty);
+            }
+        }
+    }
+
+    private void releaseReads() {
+        while (!readsBySlot.isEmpty() && readsBySlot.firstKey() <= appliedSlot) {
+            readsBySlot.pollFirstEntry().getValue().forEach(this::serveOrPark);
+        }
+        while (!readsByIndex.isEmpty() && readsByIndex.firstKey() <= commandIndex) {
+            readsByIndex.pollFirstEntry().getValue().forEach(this::serveOrPark);
+        }
+    }
+
+    /** The node closed (the apply pool is stopped): reads still waiting for applies fail. */
+    void failReads(RuntimeException error) {
+        for (Task task : queue) {
+            if (task instanceof Read r) {
+                r.future().completeExceptionally(error);
+            }
+        }
+        for (TreeMap<Long, List<Read>> map : List.of(readsBySlot, readsByIndex)) {
+            map.values().forEach(list -> list.forEach(r -> r.future().completeExceptionally(error)));
+        }
+    }
+
     private SessionTable.Outcome applyToStateMachine(byte[] command) {
         long index = ++commandIndex;
         try {
@@ -196,6 +281,8 @@ final class ApplyStage {
             // The contract says a failing command leaves the state unchanged on every replica.
             log.debug("group {}: command at index {} failed in the state machine", groupId, index, e);
             return SessionTable.Outcome.failed("the state machine failed the command: " + e);
+        } finally {
+            appliedIndex = index;
         }
     }
 

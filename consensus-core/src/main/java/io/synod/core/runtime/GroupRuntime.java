@@ -1,5 +1,7 @@
 package io.synod.core.runtime;
 
+import io.synod.core.api.OverloadedException;
+import io.synod.core.api.ReadConsistency;
 import io.synod.core.api.StateMachine;
 import io.synod.core.api.UnavailableException;
 import io.synod.core.invariant.InvariantViolation;
@@ -8,7 +10,8 @@ import io.synod.core.protocol.Command;
 import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.Message;
 import io.synod.core.protocol.ProtocolConfig;
-import io.synod.core.protocol.Ready;
+import io.synod.core.protocol.LeaseRead;
+import io.synod.core.protocol.ReadIndex;
 import io.synod.core.protocol.Ready;
 import io.synod.core.protocol.Rejection;
 import io.synod.core.protocol.Replica;
@@ -48,6 +51,24 @@ final class GroupRuntime {
     private final GroupSnapshots snapshots;
     private final SnapshotSource snapshotSource;
     private final SnapshotInstaller installer;
+    private final LeaseClock leaseClock;
+    private final ReadTracker reads;
+    private final ReadTracker.Replica reader = new ReadTracker.Replica() {
+        @Override
+        public boolean available() {
+            return replica != null;
+        }
+
+        @Override
+        public LeaseRead leaseRead() {
+            return replica.leaseRead();
+        }
+
+        @Override
+        public void readIndex(long readId) {
+            step(() -> replica.readIndex(readId));
+        }
+    };
     private final ProposalTracker.Replica proposer = new ProposalTracker.Replica() {
         @Override
         public void propose(Command command) {
@@ -87,6 +108,8 @@ final class GroupRuntime {
         snapshots.attach(apply);
         this.snapshotSource = new SnapshotSource(groupId, node);
         this.installer = new SnapshotInstaller(groupId, node, loop, this::installSnapshot);
+        this.leaseClock = new LeaseClock(node.options().tickMillis() * 1_000_000L);
+        this.reads = new ReadTracker(groupId, node, apply, leaseClock);
     }
 
     long groupId() {
@@ -139,6 +162,25 @@ final class GroupRuntime {
         return proposals.propose(envelope, timeoutMillis, loop, this::onPropose);
     }
 
+    /** A read outside the log (see {@code ReplicatedGroup#read}); {@code minIndex} bounds STALE reads. */
+    CompletableFuture<byte[]> read(byte[] query, ReadConsistency consistency, long minIndex) {
+        String halted = haltedBecause;
+        if (halted != null) {
+            return CompletableFuture.failedFuture(new UnavailableException("group " + groupId + " halted: " + halted));
+        }
+        CompletableFuture<byte[]> future = new CompletableFuture<>();
+        if (!loop.submit(() -> reads.start(query, consistency, minIndex, future, reader))) {
+            future.completeExceptionally(new OverloadedException("maxQueuedEvents", "group " + groupId
+                    + ": the consensus thread's queue is full; retry the read later"));
+        }
+        return future;
+    }
+
+    /** Index of the last command this node applied. */
+    long appliedIndex() {
+        return apply.appliedIndex();
+    }
+
     void deliver(Message message) {
         if (!loop.submit(() -> onMessage(message))) {
             node.metrics().messageDropped("consensus queue full");
@@ -148,6 +190,8 @@ final class GroupRuntime {
     /** Fails every proposal still waiting (node closing). */
     void failPending(RuntimeException error) {
         proposals.failAll(error);
+        reads.failAll(error);
+        apply.failReads(error);
     }
 
     // ---- consensus thread -------------------------------------------------------------------
@@ -159,9 +203,11 @@ final class GroupRuntime {
         if (replica == null) {
             rebuildReplicaWhenStorageRecovers();
         } else {
+            leaseClock.beforeTick(replica.now() + 1, node.clock().nanoTime());
             step(replica::tick);
         }
         proposals.tick(proposer);
+        reads.tick(reader);
         installer.tick();
         refreshFollowerLag();
     }
@@ -228,6 +274,7 @@ final class GroupRuntime {
         try {
             DurableState state = node.storage().recover(groupId);
             replica = new Replica(config, state, random::nextInt);
+            leaseClock.reset();
             log.info("group {}: recovered from storage after a write failure (first unchosen slot {})",
                     groupId, replica.firstUnchosenSlot());
             step(replica::start);
@@ -268,6 +315,9 @@ final class GroupRuntime {
         }
         for (Rejection rejection : ready.rejections()) {
             proposals.refused(rejection);
+        }
+        for (ReadIndex outcome : ready.reads()) {
+            reads.onOutcome(outcome);
         }
         for (Ready.SnapshotNeeded needed : ready.snapshotsNeeded()) {
             installer.start(needed.source(), needed.slot());
@@ -361,5 +411,6 @@ final class GroupRuntime {
         generation++;
         leading = false;
         proposals.failAll(new UnavailableException("group " + groupId + " halted: " + why));
+        reads.failAll(new UnavailableException("group " + groupId + " halted: " + why));
     }
 }

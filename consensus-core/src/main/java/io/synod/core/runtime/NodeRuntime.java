@@ -3,6 +3,7 @@ package io.synod.core.runtime;
 import io.synod.core.api.ClientSession;
 import io.synod.core.api.MetricsListener;
 import io.synod.core.api.NodeClosedException;
+import io.synod.core.api.ReadConsistency;
 import io.synod.core.api.ReplicatedGroup;
 import io.synod.core.api.StateMachine;
 import io.synod.core.api.SynodOptions;
@@ -128,6 +129,7 @@ public final class NodeRuntime implements AutoCloseable {
                 .electionTimeoutTicks(options.ticks(options.electionTimeoutMillis()))
                 .maxElectionBackoffTicks(options.ticks(options.maxElectionBackoffMillis()))
                 .retransmitTicks(options.ticks(options.retransmitMillis()))
+                .maxClockDrift(options.maxClockDrift())
                 .build();
     }
 
@@ -298,6 +300,32 @@ public final class NodeRuntime implements AutoCloseable {
                         new io.synod.core.api.CommandTooLargeException(command.length, options.maxCommandBytes()));
             }
             return group.propose(command);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> read(byte[] query, ReadConsistency consistency) {
+            java.util.Objects.requireNonNull(consistency, "consistency");
+            return read(query, consistency, 0);
+        }
+
+        @Override
+        public CompletableFuture<byte[]> readAtLeast(byte[] query, long minIndex) {
+            if (minIndex < 0) {
+                return CompletableFuture.failedFuture(new IllegalArgumentException("minIndex must be >= 0, got " + minIndex));
+            }
+            return read(query, ReadConsistency.STALE, minIndex);
+        }
+
+        private CompletableFuture<byte[]> read(byte[] query, ReadConsistency consistency, long minIndex) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new NodeClosedException("node " + nodeId + " is closed"));
+            }
+            return group.read(query.clone(), consistency, minIndex);
+        }
+
+        @Override
+        public long appliedIndex() {
+            return group.appliedIndex();
         }
 
         @Override

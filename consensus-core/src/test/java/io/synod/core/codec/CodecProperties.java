@@ -87,7 +87,7 @@ class CodecProperties {
 
     @Example
     void aBatchMayNotSmuggleInAMessageFromAnotherNode() {
-        io.synod.core.codec.proto.Envelope inner = MessageCodec.encode(new Message.Heartbeat(1, 3, 2, new Ballot(1, 3), 0));
+        io.synod.core.codec.proto.Envelope inner = MessageCodec.encode(new Message.Heartbeat(1, 3, 2, new Ballot(1, 3), 0, 0));
         byte[] bad = io.synod.core.codec.proto.Envelope.newBuilder().setFrom(1).setTo(2)
                 .setBatch(io.synod.core.codec.proto.BatchPb.newBuilder().addMessages(inner)).build().toByteArray();
         CodecException e = assertThrows(CodecException.class, () -> MessageCodec.fromBytes(bad));
@@ -141,8 +141,11 @@ class CodecProperties {
                 Combinators.combine(group, node, node, ballots(), slots(), votes.list().ofMaxSize(4), bound).as(Message.Promise::new),
                 Combinators.combine(group, node, node, ballots(), slots(), values(), bound).as(Message.Accept::new),
                 Combinators.combine(group, node, node, ballots(), slots()).as(Message.Accepted::new),
-                Combinators.combine(group, node, node, ballots(), bound).as(Message.Heartbeat::new),
-                Combinators.combine(group, node, node, ballots(), bound, bound).as(Message.HeartbeatReply::new),
+                Combinators.combine(group, node, node, ballots(), bound, Arbitraries.longs()).as(Message.Heartbeat::new),
+                Combinators.combine(group, node, node, ballots(), bound, bound, Arbitraries.longs()).as(Message.HeartbeatReply::new),
+                Combinators.combine(group, node, node, Arbitraries.longs()).as(Message.ReadIndexRequest::new),
+                Combinators.combine(group, node, node, Arbitraries.longs(), Arbitraries.of(true, false), bound,
+                        Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(Message.ReadIndexReply::new),
                 Combinators.combine(group, node, node, ballots(), ballots(), Arbitraries.of(Message.NackReason.class)).as(Message.Nack::new),
                 Combinators.combine(group, node, node, bound, bound).as(Message.CatchUpRequest::new),
                 Combinators.combine(group, node, node, chosen.list().ofMaxSize(4), bound).as(Message.CatchUpReply::new),
@@ -166,9 +169,9 @@ class CodecProperties {
     private static Arbitrary<Message> batches(Arbitrary<Long> group, Arbitrary<Integer> node, Arbitrary<Long> bound) {
         return Combinators.combine(node, node, Arbitraries.integers().between(0, 4)).flatAs((from, to, n) -> {
             Arbitrary<Message> inner = Arbitraries.oneOf(
-                    Combinators.combine(group, ballots(), bound).as((g, b, c) -> new Message.Heartbeat(g, from, to, b, c)),
-                    Combinators.combine(group, ballots(), bound, bound)
-                            .as((g, b, f, h) -> new Message.HeartbeatReply(g, from, to, b, f, h)));
+                    Combinators.combine(group, ballots(), bound, bound).as((g, b, c, r) -> new Message.Heartbeat(g, from, to, b, c, r)),
+                    Combinators.combine(group, ballots(), bound, bound, bound)
+                            .as((g, b, f, h, r) -> new Message.HeartbeatReply(g, from, to, b, f, h, r)));
             return inner.list().ofSize(n).map(list -> new Message.Batch(0, from, to, list));
         });
     }
@@ -182,9 +185,9 @@ class CodecProperties {
                 Combinators.combine(group, slots(), values()).as(JournalRecord.ChosenValue::new));
     }
 
-    /** messages() lists sixteen kinds; a new kind must be added there, and this reminds whoever adds one. */
+    /** messages() lists eighteen kinds; a new kind must be added there, and this reminds whoever adds one. */
     @Example
     void theGeneratorCoversEveryMessageKind() {
-        assertEquals(16, Message.class.getPermittedSubclasses().length);
+        assertEquals(18, Message.class.getPermittedSubclasses().length);
     }
 }

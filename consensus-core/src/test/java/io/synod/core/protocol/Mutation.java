@@ -53,6 +53,42 @@ public enum Mutation {
             };
         }
     },
+    /** A leader that answers a read index at once, without a quorum confirming it still leads. */
+    READS_WITHOUT_QUORUM_ROUND {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                boolean readsWaitForQuorumRound() {
+                    return false;
+                }
+            };
+        }
+    },
+    /** A new leader that answers reads before it has chosen again the slots it recovered. */
+    READS_BEFORE_RECOVERY {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                boolean readsWaitForRecoveredSlots() {
+                    return false;
+                }
+            };
+        }
+    },
+    /** A leader whose lease outlasts the followers' election timeout many times over. */
+    LEASE_OUTLIVES_ELECTION_TIMEOUT {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                int leaseTicks(ProtocolConfig config) {
+                    return 10 * config.electionTimeoutTicks();
+                }
+            };
+        }
+    },
     /**
      * A proposer that keeps its round counter in memory only and "just outbids the others": it
      * ignores its own durable promise and ballots carrying its own id, so after a restart it can

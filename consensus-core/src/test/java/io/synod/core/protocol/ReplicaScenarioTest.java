@@ -32,6 +32,7 @@ class ReplicaScenarioTest {
     void promiseLeavesOnlyAfterItsRecordIsDurable() {
         TestCluster cluster = TestCluster.withFirstCandidate(3);
         cluster.holdSyncs(2);
+        cluster.pastStartQuarantine(2);
         Replica acceptor = cluster.replica(2);
         Ready ready = acceptor.receive(new Message.Prepare(TestCluster.GROUP, 1, 2, new Ballot(1, 1), 1));
         assertEquals(List.of(new JournalRecord.PromisedBallot(TestCluster.GROUP, new Ballot(1, 1))), ready.records());
@@ -55,6 +56,7 @@ class ReplicaScenarioTest {
     @Test
     void aDuplicatePrepareWaitsForTheFirstPromiseToBeDurable() {
         TestCluster cluster = TestCluster.withFirstCandidate(3);
+        cluster.pastStartQuarantine(2);
         Replica acceptor = cluster.replica(2);
         Message.Prepare prepare = new Message.Prepare(TestCluster.GROUP, 1, 2, new Ballot(1, 1), 1);
         Ready first = acceptor.receive(prepare);

@@ -22,6 +22,7 @@ final class TestCluster {
     final Map<Integer, List<ChosenEntry>> applied = new HashMap<>();
     final Map<Integer, List<Rejection>> rejections = new HashMap<>();
     final Map<Integer, List<JournalRecord>> durable = new HashMap<>();
+    final Map<Integer, List<ReadIndex>> reads = new HashMap<>();
     final ArrayDeque<Message> network = new ArrayDeque<>();
     final List<Message> sentLog = new ArrayList<>();
     private final Map<Integer, List<JournalRecord>> unsynced = new HashMap<>();
@@ -29,6 +30,8 @@ final class TestCluster {
     private final Set<Integer> isolated = new HashSet<>();
     private final Set<Integer> slowDisk = new HashSet<>();
     private final ProtocolConfig base;
+    /** Messages matching this are lost instead of delivered. */
+    private java.util.function.Predicate<Message> dropping = m -> false;
 
     /** @param electionJitter per node, the value its random source always returns (0 = campaigns first) */
     TestCluster(int size, Map<Integer, Integer> electionJitter) {
@@ -57,6 +60,7 @@ final class TestCluster {
         replicas.put(id, replica);
         applied.put(id, new ArrayList<>());
         rejections.put(id, new ArrayList<>());
+        reads.put(id, new ArrayList<>());
         unsynced.put(id, new ArrayList<>());
         handle(id, replica.start());
     }
@@ -94,6 +98,13 @@ final class TestCluster {
         handle(id, replicas.get(id).tick());
     }
 
+    /** Ticks a freshly started replica until it stops refusing prepares (its start quarantine). */
+    void pastStartQuarantine(int id) {
+        while (replicas.get(id).now() < base.electionTimeoutTicks()) {
+            tick(id);
+        }
+    }
+
     /** Ticks every live replica {@code ticks} times, delivering all messages after each round. */
     void run(int ticks) {
         for (int i = 0; i < ticks; i++) {
@@ -104,12 +115,22 @@ final class TestCluster {
         }
     }
 
+    /** From now on, messages matching {@code filter} are lost; {@code m -> false} stops that. */
+    void drop(java.util.function.Predicate<Message> filter) {
+        dropping = filter;
+    }
+
+    void readIndex(int id, long readId) {
+        handle(id, replicas.get(id).readIndex(readId));
+    }
+
     void deliverAll() {
         int budget = 100_000;
         while (!network.isEmpty() && budget-- > 0) {
             Message message = network.poll();
             Replica to = replicas.get(message.to());
-            if (to != null && !isolated.contains(message.to()) && !isolated.contains(message.from())) {
+            if (to != null && !isolated.contains(message.to()) && !isolated.contains(message.from())
+                    && !dropping.test(message)) {
                 handle(message.to(), to.receive(message));
             }
         }
@@ -142,6 +163,7 @@ final class TestCluster {
     void handle(int id, Ready ready) {
         applied.get(id).addAll(ready.committed());
         rejections.get(id).addAll(ready.rejections());
+        reads.get(id).addAll(ready.reads());
         sentLog.addAll(ready.messages());
         network.addAll(ready.messages());
         if (!ready.records().isEmpty()) {

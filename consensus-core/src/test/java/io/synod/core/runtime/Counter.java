@@ -57,6 +57,19 @@ final class Counter implements StateMachine {
         lastIndex = index;
     }
 
+    /** An empty query asks for the index of the last command applied; any other, how often that command was applied. */
+    @Override
+    public byte[] query(byte[] query) {
+        if (query.length == 0) {
+            return ByteBuffer.allocate(8).putLong(lastIndex).array();
+        }
+        String command = new String(query);
+        if (command.equals("fail")) {
+            throw new IllegalArgumentException("the query 'fail' always fails");
+        }
+        return ByteBuffer.allocate(8).putLong(Collections.frequency(applied(), command)).array();
+    }
+
     List<String> applied() {
         synchronized (applied) {
             return new ArrayList<>(applied);

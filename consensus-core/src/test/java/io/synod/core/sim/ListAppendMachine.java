@@ -43,6 +43,11 @@ final class ListAppendMachine {
         return ("R|" + key).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The list under {@code key}, read without going through the log. */
+    List<String> query(String key) {
+        return List.copyOf(lists.getOrDefault(key, List.of()));
+    }
+
     /** Applies one command and returns its result. */
     String apply(byte[] payload) {
         String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", -1);

@@ -41,6 +41,9 @@ final class Nemesis {
         if (scenario.pauses()) {
             actions.add(this::pause);
         }
+        if (scenario.clockSkew()) {
+            actions.add(this::changeClockRate);
+        }
     }
 
     long faultsInjected() {
@@ -49,6 +52,9 @@ final class Nemesis {
 
     void start() {
         sim.network.setFaults(scenario.dropRate(), scenario.duplicateRate(), scenario.longDelayRate());
+        if (scenario.leaseTrap()) {
+            sim.loop.after(2 * SimScenario.SECOND, this::springLeaseTrap);
+        }
         if (!actions.isEmpty()) {
             scheduleNext();
         }
@@ -164,6 +170,52 @@ final class Nemesis {
                 ? currentLeader()
                 : sim.nodes.get(random.nextInt(sim.nodes.size()));
         victim.pause(random.between(100 * SimScenario.MILLI, 3 * SimScenario.SECOND));
+    }
+
+    /**
+     * A node's clock changes rate, within the scenario's range; most often the leader's, slowed:
+     * the case leases must survive (a leader whose clock runs slow believes in its lease longest).
+     */
+    private void changeClockRate() {
+        SimNode leader = currentLeader();
+        double exponent;
+        SimNode node;
+        if (leader != null && random.chance(0.6)) {
+            node = leader;
+            exponent = 0.5 + random.nextDouble() / 2; // slower: longer ticks
+        } else {
+            node = sim.nodes.get(random.nextInt(sim.nodes.size()));
+            exponent = random.nextDouble() * 2 - 1;
+        }
+        node.setTickMicros(Math.round(Simulation.TICK_MICROS * Math.pow(scenario.clockRateSpread(), exponent)));
+    }
+
+    /** See {@link SimScenario#leaseTrap}. */
+    private void springLeaseTrap() {
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            sim.loop.after(100 * SimScenario.MILLI, this::springLeaseTrap);
+            return;
+        }
+        faultsInjected++;
+        for (SimNode node : sim.nodes) {
+            double rate = node == leader ? scenario.clockRateSpread() : 1 / scenario.clockRateSpread();
+            node.setTickMicros(Math.round(Simulation.TICK_MICROS * rate));
+        }
+        sim.clients.get(0).target(leader.id);
+        // The writers go to the other side, so a successor's acknowledged writes come early in
+        // the old leader's lease, not after a client timeout.
+        for (int c = 1; c < sim.clients.size(); c++) {
+            sim.clients.get(c).target(leader.id % sim.nodes.size() + 1);
+        }
+        int generation = newPartition();
+        sim.network.isolate(leader.id);
+        sim.trace("nemesis: lease trap: leader %d slowed and isolated", leader.id);
+        sim.loop.after(1500 * SimScenario.MILLI, () -> {
+            if (generation == partitionGeneration) {
+                sim.network.healAll();
+            }
+        });
     }
 
     private int newPartition() {

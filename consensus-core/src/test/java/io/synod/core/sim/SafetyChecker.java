@@ -80,6 +80,11 @@ final class SafetyChecker {
         return violations;
     }
 
+    /** The agreed sequence: the value of every slot some replica applied. */
+    TreeMap<Long, Value> sequence() {
+        return sequence;
+    }
+
     int chosenSlots() {
         return chosen.size();
     }

@@ -2,10 +2,14 @@ package io.synod.core.sim;
 
 import io.synod.core.protocol.Command;
 
+import java.util.List;
+
 /**
  * A client with one operation outstanding at a time. It sends to the replica it believes leads,
  * follows leader hints on rejection, and on timeout resends the same command (same id) to another
- * replica — the case where a command may legitimately be chosen twice until sessions exist.
+ * replica — the case where the protocol may legitimately choose a command twice. In scenarios with
+ * fast reads, some operations are reads served outside the log (read index, or lease), retried
+ * the same way; the {@link ReadChecker} checks them for linearizability.
  */
 final class SimClient {
     private static final String[] KEYS = {"x", "y", "z"};
@@ -17,6 +21,11 @@ final class SimClient {
     private int target;
     private long sequence;
     private Command current;
+    /** The outstanding read outside the log (0: none), its key, how it asks, and when it was first sent. */
+    private long currentRead;
+    private String readKey;
+    private boolean readWithLease;
+    private long readInvokedMicros;
     private boolean outcomeUnknown;
     private long attempt;
     private boolean stopIssuing;
@@ -30,8 +39,13 @@ final class SimClient {
         this.target = 1 + random.nextInt(sim.nodes.size());
     }
 
+    /** Sends the next attempts to {@code node} (a client that learned who leads). */
+    void target(int node) {
+        target = node;
+    }
+
     boolean idle() {
-        return current == null;
+        return current == null && currentRead == 0;
     }
 
     long completed() {
@@ -50,12 +64,25 @@ final class SimClient {
         sequence++;
         long commandId = id * 1_000_000L + sequence;
         String key = KEYS[random.nextInt(KEYS.length)];
+        // In scenarios with fast reads, client 1 only reads (and so keeps reading from whichever
+        // node answers, the way a read-heavy client does); the others mix some in.
+        if (sim.scenario.fastReads() && (id == 1 || random.chance(0.3))) {
+            currentRead = commandId;
+            readKey = key;
+            // In the lease trap the reader asks for lease reads only, so it stays with the old
+            // leader for as long as that leader believes in its lease.
+            readWithLease = sim.scenario.leaseReads() && (sim.scenario.leaseTrap() && id == 1 || random.chance(0.7));
+            readInvokedMicros = sim.loop.nowMicros();
+            sendRead();
+            return;
+        }
         byte[] payload = random.chance(0.25)
                 ? ListAppendMachine.read(key)
                 : ListAppendMachine.append(key, id + "." + sequence);
         current = new Command(commandId, payload);
         outcomeUnknown = false;
         sim.checker.onProposed(current, false);
+        sim.reads.commandSent(commandId, sim.loop.nowMicros());
         send();
     }
 
@@ -84,6 +111,8 @@ final class SimClient {
             return; // a late answer to an operation already completed
         }
         sim.checker.onAck(commandId, result);
+        sim.trace("client %d: command %d acknowledged", id, commandId);
+        sim.reads.commandAcked(commandId, sim.loop.nowMicros());
         current = null;
         completed++;
         sim.loop.after(random.between(0, 5 * SimScenario.MILLI), this::issueNext);
@@ -100,6 +129,46 @@ final class SimClient {
             if (attempt == thisAttempt && current != null) {
                 sim.checker.onProposed(current, outcomeUnknown);
                 send();
+            }
+        });
+    }
+
+    private void sendRead() {
+        long thisAttempt = ++attempt;
+        long op = currentRead;
+        String key = readKey;
+        boolean lease = readWithLease;
+        SimNode node = sim.nodes.get(target - 1);
+        sim.toServer(() -> node.onClientRead(this, op, key, lease));
+        sim.loop.after(timeoutMicros, () -> {
+            if (attempt == thisAttempt && currentRead == op) {
+                target = 1 + random.nextInt(sim.nodes.size());
+                sendRead(); // reads have no effect: retrying is always safe
+            }
+        });
+    }
+
+    void onReadResult(long op, List<String> values, String how, int node) {
+        if (currentRead != op) {
+            return; // an answer to an earlier attempt of a read already answered
+        }
+        sim.trace("client %d: %s read of %s at node %d returns %s", id, how, readKey, node, values);
+        sim.reads.readCompleted(new ReadChecker.Read(id, readKey, values, readInvokedMicros, sim.loop.nowMicros(), how,
+                node));
+        currentRead = 0;
+        completed++;
+        sim.loop.after(random.between(0, 5 * SimScenario.MILLI), this::issueNext);
+    }
+
+    void onReadRefused(long op, int leaderHint) {
+        if (currentRead != op) {
+            return;
+        }
+        target = leaderHint != 0 ? leaderHint : 1 + random.nextInt(sim.nodes.size());
+        long thisAttempt = ++attempt;
+        sim.loop.after(random.between(1 * SimScenario.MILLI, 20 * SimScenario.MILLI), () -> {
+            if (attempt == thisAttempt && currentRead == op) {
+                sendRead();
             }
         });
     }

@@ -28,7 +28,11 @@ final class SimNode {
     private final ProtocolConfig config;
     private final Simulation sim;
     private final SimDisk disk;
-    private final long tickMicros;
+    /** Real (simulated) microseconds between this node's ticks: its clock rate; changes under clock faults. */
+    private long tickMicros;
+    /** This node's clock (in its own microseconds) at the last rate change, and when (real time) that was. */
+    private long clockAtLastRateChange;
+    private long lastRateChange;
     private Replica replica;
     private ListAppendMachine machine;
     /** Client commands this node took, until applied or refused. */
@@ -42,6 +46,7 @@ final class SimNode {
     private long snapshotsTaken;
     private long snapshotsInstalled;
     private final List<Runnable> deferred = new ArrayList<>();
+    private final SimReads reads;
     /** Numbers this node's forwards across incarnations, so a refusal names the one it answers. */
     private long lastForwardAttempt;
 
@@ -66,6 +71,37 @@ final class SimNode {
         this.disk = new SimDisk(id, sim.loop, sim.random.fork(), sim.checker::onDurable, sim.scenario.tornWrites());
         // The disk keeps syncing while the process is paused; the process hears of it on resume.
         this.disk.onPersisted(seq -> whenRunning(() -> step(() -> replica.persisted(seq))));
+        this.reads = new SimReads(new SimReads.Server() {
+            @Override
+            public int id() {
+                return id;
+            }
+
+            @Override
+            public Replica replica() {
+                return replica;
+            }
+
+            @Override
+            public long appliedSlot() {
+                return appliedSlot;
+            }
+
+            @Override
+            public List<String> read(String key) {
+                return machine.query(key);
+            }
+
+            @Override
+            public void step(Supplier<Ready> input) {
+                SimNode.this.step(input);
+            }
+
+            @Override
+            public long clockMicros() {
+                return SimNode.this.clockMicros();
+            }
+        }, sim);
     }
 
     boolean isUp() {
@@ -121,10 +157,33 @@ final class SimNode {
         deferred.clear();
         disk.crash();
         waiting.clear();
+        reads.crash();
     }
 
     void receive(Message message) {
         whenRunning(() -> step(() -> replica.receive(message)));
+    }
+
+    /** A client's read outside the log; {@code lease}: served under the leader's lease where one holds. */
+    void onClientRead(SimClient client, long opId, String key, boolean lease) {
+        whenRunning(() -> reads.onRead(client, opId, key, lease));
+    }
+
+    SimReads reads() {
+        return reads;
+    }
+
+    /** This node's monotonic clock in its own microseconds: runs at its rate, paused or not. */
+    long clockMicros() {
+        return clockAtLastRateChange + (sim.loop.nowMicros() - lastRateChange) * Simulation.TICK_MICROS / tickMicros;
+    }
+
+    /** The clock starts running at another rate (a drifting oscillator, a VM's clock): one tick per {@code micros}. */
+    void setTickMicros(long micros) {
+        clockAtLastRateChange = clockMicros();
+        lastRateChange = sim.loop.nowMicros();
+        tickMicros = micros;
+        sim.trace("node %d: clock now ticks every %d us", id, micros);
     }
 
     void onClientRequest(SimClient client, Command command) {
@@ -162,7 +221,7 @@ final class SimNode {
         // The timer fires somewhere among the queued inputs: the runtime's threads race on resume.
         List<Runnable> backlog = new ArrayList<>(deferred);
         deferred.clear();
-        backlog.add(sim.random.nextInt(backlog.size() + 1), () -> step(replica::tick));
+        backlog.add(sim.random.nextInt(backlog.size() + 1), this::tick);
         for (Runnable input : backlog) {
             whenRunning(input);
         }
@@ -183,11 +242,16 @@ final class SimNode {
         sim.loop.after(delayMicros, () -> {
             if (forIncarnation == incarnation && replica != null) {
                 if (!paused) {
-                    step(replica::tick);
+                    tick();
                 }
                 scheduleTick(forIncarnation, tickMicros);
             }
         });
+    }
+
+    private void tick() {
+        reads.beforeTick(replica.now() + 1);
+        step(replica::tick);
     }
 
     private void step(Supplier<Ready> input) {
@@ -246,6 +310,7 @@ final class SimNode {
             waiting.remove(rejection.commandId());
             sim.toClient(() -> w.client.onRejected(rejection.commandId(), rejection.leaderHint()));
         }
+        reads.onOutcomes(ready.reads());
     }
 
     private void apply(ChosenEntry entry) {
@@ -254,6 +319,7 @@ final class SimNode {
         if (entry.value() instanceof Value.Batch batch) {
             applyCommands(batch);
         }
+        reads.appliedThrough(appliedSlot);
         int every = sim.scenario.snapshotEverySlots();
         if (every > 0 && entry.slot() % every == 0) {
             takeSnapshot(entry.slot());
@@ -304,6 +370,7 @@ final class SimNode {
     private void installSnapshot(SimDisk.Snapshot snapshot) {
         machine = snapshot.state().copy();
         appliedSlot = snapshot.slot();
+        reads.appliedThrough(appliedSlot);
         disk.saveSnapshot(snapshot.slot(), machine);
         snapshotsInstalled++;
         sim.checker.onSnapshot(id, snapshot.slot(), machine, true);

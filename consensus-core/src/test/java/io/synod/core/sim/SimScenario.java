@@ -28,7 +28,21 @@ record SimScenario(
         boolean forwarding,
         int snapshotEverySlots,
         long faultPhaseMicros,
-        long healBoundMicros) {
+        long healBoundMicros,
+        boolean fastReads,
+        boolean leaseReads,
+        boolean lingeringLeaders,
+        long clientTimeoutMicros,
+        double clockRateSpread,
+        double maxClockDrift,
+        boolean leaseTrap) {
+
+    /**
+     * With clock skew, each clock runs at a rate between 1/1.2 and 1.2 times the true one (so two
+     * clocks differ by a factor of at most 1.44); leases are sized for a bound of 0.5 (1.5x).
+     */
+    static final double RATE_SPREAD = 1.2;
+    static final double DRIFT_BOUND = 0.5;
 
     static final long MILLI = 1_000;
     static final long SECOND = 1_000_000;
@@ -52,7 +66,27 @@ record SimScenario(
                 r.chance(0.5), r.chance(0.4), r.chance(0.4), r.chance(0.6), r.chance(0.4), r.chance(0.5), r.chance(0.4), r.chance(0.5), r.chance(0.5),
                 r.chance(0.7) ? 10 + r.nextInt(90) : 0,
                 (6 + r.nextInt(7)) * SECOND,
-                20 * SECOND);
+                20 * SECOND,
+                r.chance(0.7), r.chance(0.5), r.chance(0.5), r.chance(0.5) ? 300 * MILLI : SECOND,
+                RATE_SPREAD, DRIFT_BOUND, false);
+    }
+
+    /**
+     * The situation leases must survive, staged: three replicas and clients at work; after 2 s the
+     * leader's clock slows to a third of the true rate and the others' speed up threefold, and the
+     * leader is cut off from the other replicas (not from clients) for 1.5 s while a client keeps
+     * reading from it. Leases sized for {@code drift}.
+     */
+    static SimScenario leaseTrap(long seed, double drift) {
+        return new SimScenario(seed, 3, 2, 2, 4, 0, 0, 0, false, false, false, false, false, false, false, false, true,
+                0, 6 * SECOND, 20 * SECOND, true, true, true, 100 * MILLI, 3.0, drift, true);
+    }
+
+    /** This scenario with clock rates between {@code 1/spread} and {@code spread}, and leases sized for {@code drift}. */
+    SimScenario withClocks(double spread, double drift) {
+        return new SimScenario(seed, replicas, phase1Quorum, phase2Quorum, clients, dropRate, duplicateRate,
+                longDelayRate, partitions, oneWayPartitions, leaderIsolation, crashes, slowDisk, true, pauses, tornWrites,
+                forwarding, snapshotEverySlots, faultPhaseMicros, healBoundMicros, true, true, lingeringLeaders, clientTimeoutMicros, spread, drift, leaseTrap);
     }
 
     List<String> faultKinds() {
@@ -90,6 +124,9 @@ record SimScenario(
         if (tornWrites) {
             kinds.add("torn-writes");
         }
+        if (leaseTrap) {
+            kinds.add("lease-trap");
+        }
         return kinds;
     }
 
@@ -97,6 +134,12 @@ record SimScenario(
     public String toString() {
         return "seed=" + seed + " replicas=" + replicas + " quorums=" + phase1Quorum + "/" + phase2Quorum
                 + " clients=" + clients + (forwarding ? " forwarding" : "")
-                + (snapshotEverySlots > 0 ? " snapshots/" + snapshotEverySlots : "") + " faults=" + faultKinds();
+                + (snapshotEverySlots > 0 ? " snapshots/" + snapshotEverySlots : "")
+                + (fastReads ? (leaseReads ? " reads=index+lease" : " reads=index") : "")
+                + (lingeringLeaders ? " lingering-leaders" : "")
+                + (clockRateSpread != RATE_SPREAD || maxClockDrift != DRIFT_BOUND
+                        ? String.format(" clock-rates=1/%.1f..%.1f lease-drift-bound=%.2f", clockRateSpread, clockRateSpread,
+                                maxClockDrift) : "")
+                + " faults=" + faultKinds();
     }
 }

@@ -48,7 +48,7 @@ public abstract class TransportContract {
     /** Sends probes from {@code from} until {@code to} has received one. */
     protected static void awaitConnected(Transport from, int to, ConcurrentLinkedQueue<Message> probes) throws InterruptedException {
         await("a connection from " + from.localNodeId() + " to " + to, () -> {
-            from.send(new Message.Heartbeat(PROBE_GROUP, from.localNodeId(), to, new Ballot(1, from.localNodeId()), 0));
+            from.send(new Message.Heartbeat(PROBE_GROUP, from.localNodeId(), to, new Ballot(1, from.localNodeId()), 0, 0));
             return probes.stream().anyMatch(m -> m.from() == from.localNodeId());
         });
     }
@@ -80,15 +80,17 @@ public abstract class TransportContract {
                 new Message.Accept(GROUP, from, to, b, 8, batch, 7),
                 new Message.Accept(GROUP, from, to, b, 9, Value.NOOP, 7),
                 new Message.Accepted(GROUP, from, to, b, 8),
-                new Message.Heartbeat(GROUP, from, to, b, 9),
-                new Message.HeartbeatReply(GROUP, from, to, b, 9, 12),
+                new Message.Heartbeat(GROUP, from, to, b, 9, 33),
+                new Message.HeartbeatReply(GROUP, from, to, b, 9, 12, 33),
+                new Message.ReadIndexRequest(GROUP, from, to, 44),
+                new Message.ReadIndexReply(GROUP, from, to, 44, true, 9, 0),
                 new Message.Nack(GROUP, from, to, b, new Ballot(5, 3), Message.NackReason.LEADER_ALIVE),
                 new Message.CatchUpRequest(GROUP, from, to, 1, 9),
                 new Message.CatchUpReply(GROUP, from, to, List.of(new ChosenEntry(1, batch), new ChosenEntry(2, Value.NOOP)), 5),
                 new Message.Forward(GROUP, from, to, new Command(77, new byte[] {7, 7}), 3),
                 new Message.ForwardRejected(GROUP, from, to, 77, 3, Rejection.Reason.OVERLOADED, to),
-                new Message.Batch(0, from, to, List.of(new Message.Heartbeat(GROUP, from, to, b, 9),
-                        new Message.Heartbeat(GROUP + 1, from, to, b, 4))),
+                new Message.Batch(0, from, to, List.of(new Message.Heartbeat(GROUP, from, to, b, 9, 1),
+                        new Message.Heartbeat(GROUP + 1, from, to, b, 4, 2))),
                 new Message.SnapshotRequest(GROUP, from, to, 40, 4096),
                 new Message.SnapshotChunk(GROUP, from, to, 40, 10_000, 0xCAFE, 4096, new byte[] {1, 2, 3}));
     }
@@ -133,7 +135,7 @@ public abstract class TransportContract {
     @Test
     void sendingToANodeThatIsNotRunningDoesNotThrow() {
         Transport one = startNode(1, m -> { });
-        one.send(new Message.Heartbeat(GROUP, 1, 3, new Ballot(1, 1), 1)); // node 3 never started
+        one.send(new Message.Heartbeat(GROUP, 1, 3, new Ballot(1, 1), 1, 0)); // node 3 never started
     }
 
     @Test
@@ -155,7 +157,7 @@ public abstract class TransportContract {
         Transport two = startNode(2, probes::add);
         awaitConnected(one, 2, probes);
         one.close();
-        assertFalse(one.send(new Message.Heartbeat(GROUP, 1, 2, new Ballot(1, 1), 1)));
+        assertFalse(one.send(new Message.Heartbeat(GROUP, 1, 2, new Ballot(1, 1), 1, 0)));
         two.close();
         two.close(); // idempotent
     }

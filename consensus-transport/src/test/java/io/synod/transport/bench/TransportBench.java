@@ -101,7 +101,7 @@ public final class TransportBench {
     private static void awaitConnected(NettyTransport a, AtomicLong arrived) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (arrived.get() == 0) {
-            a.send(new Message.Heartbeat(1, 1, 2, new Ballot(1, 1), 0));
+            a.send(new Message.Heartbeat(1, 1, 2, new Ballot(1, 1), 0, 0));
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("nodes did not connect");
             }
