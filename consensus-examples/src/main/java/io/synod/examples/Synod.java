@@ -2,77 +2,77 @@ package io.synod.examples;
 
 import io.synod.core.sim.SimResult;
 import io.synod.core.sim.Simulation;
+import io.synod.examples.demo.Demo;
+import io.synod.examples.kv.KvCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 
 /**
  * The {@code synod} command line: {@code java -jar consensus-examples/target/synod.jar <command>}.
- *
- * <p>Today it has one command, {@code demo}, which runs the deterministic simulator: replicated
- * clusters of 3 and 5 nodes under message loss, partitions, crashes, pauses and slow disks, each
- * run checked for safety and liveness. The networked demo (real processes, RocksDB, Netty)
- * replaces it when the runtime, storage and transport exist.
+ * Example applications built only on Synod's public API, the README's demo, and the simulator.
  */
-public final class Synod {
-    private Synod() {
-    }
+@Command(name = "synod", mixinStandardHelpOptions = true, version = "synod 0.1.0-SNAPSHOT",
+        description = "Synod example applications: replicated services built on Multi-Paxos.",
+        subcommands = {Demo.class, KvCommand.class, io.synod.examples.lock.LockCommand.class, io.synod.examples.queue.QueueCommand.class, io.synod.examples.election.ElectionCommand.class, Synod.Simulate.class})
+public final class Synod implements Runnable {
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
-        String command = args.length == 0 ? "help" : args[0];
-        switch (command) {
-            case "demo" -> System.exit(demo(args, System.out));
-            case "help", "--help", "-h" -> usage(System.out);
-            default -> {
-                System.err.println("synod: unknown command '" + command + "'");
-                usage(System.err);
-                System.exit(2);
-            }
-        }
+        System.exit(run(args));
     }
 
-    private static void usage(PrintStream out) {
-        out.println("usage: synod <command>");
-        out.println();
-        out.println("commands:");
-        out.println("  demo [runs]   simulate replicated clusters under faults and check every run (default 20 runs)");
+    /** Runs a command line and returns its exit code (0 ok, 1 refused or failed, 2 usage error). */
+    public static int run(String... args) {
+        return new CommandLine(new Synod()).execute(args);
     }
 
-    static int demo(String[] args, PrintStream out) {
-        int runs = 20;
-        if (args.length > 1) {
-            try {
-                runs = Integer.parseInt(args[1]);
-            } catch (NumberFormatException e) {
-                System.err.println("synod demo: runs must be a positive whole number, got '" + args[1] + "'");
-                return 2;
-            }
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "simulate", description = "run the deterministic simulator: clusters under faults, every run checked")
+    static final class Simulate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "RUNS", defaultValue = "20", description = "seeds to run (default: ${DEFAULT-VALUE})")
+        int runs;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
             if (runs < 1) {
-                System.err.println("synod demo: runs must be at least 1, got " + runs);
+                spec.commandLine().getErr().println("synod simulate: RUNS must be at least 1, got " + runs);
                 return 2;
             }
-        }
-        out.println("Synod demo: Multi-Paxos in the deterministic simulator.");
-        out.println("Each run is one seed: a 3- or 5-replica group, clients writing and reading, and a random mix of");
-        out.println("message loss, duplication, reordering, partitions, crashes with restart, pauses and slow disks.");
-        out.println("Every run is checked: one value per slot, only proposed values, one order on every replica,");
-        out.println("every acknowledged result in that order, and all operations completing once faults heal.");
-        out.println();
-        long acknowledged = 0;
-        long faults = 0;
-        int failed = 0;
-        for (long seed = 1; seed <= runs; seed++) {
-            SimResult result = Simulation.run(seed);
-            acknowledged += result.operationsAcknowledged();
-            faults += result.faultsInjected();
-            out.println((result.passed() ? "  ok    " : "  FAIL  ") + result);
-            if (!result.passed()) {
-                failed++;
-                out.println("        replay: " + result.replayCommand(null));
+            out.println("Multi-Paxos in the deterministic simulator: each run is one seed, a 3- or 5-replica group under");
+            out.println("message loss, duplication, reordering, partitions, crashes, pauses, slow disks and clock skew,");
+            out.println("checked for one value per slot, one order everywhere, linearizable reads, and liveness after healing.");
+            long acknowledged = 0;
+            long faults = 0;
+            int failed = 0;
+            for (long seed = 1; seed <= runs; seed++) {
+                SimResult result = Simulation.run(seed);
+                acknowledged += result.operationsAcknowledged();
+                faults += result.faultsInjected();
+                out.println((result.passed() ? "  ok    " : "  FAIL  ") + result);
+                if (!result.passed()) {
+                    failed++;
+                    out.println("        replay: " + result.replayCommand(null));
+                }
+                out.flush();
             }
+            out.printf("%d of %d runs safe and live; %d client operations acknowledged, %d faults injected.%n",
+                    runs - failed, runs, acknowledged, faults);
+            return failed == 0 ? 0 : 1;
         }
-        out.println();
-        out.printf("%d of %d runs safe and live; %d client operations acknowledged, %d faults injected.%n",
-                runs - failed, runs, acknowledged, faults);
-        return failed == 0 ? 0 : 1;
     }
 }

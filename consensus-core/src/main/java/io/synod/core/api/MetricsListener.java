@@ -30,6 +30,18 @@ public interface MetricsListener {
     default void bytesChosen(long groupId, long bytes) {
     }
 
+    /** This node's snapshot of {@code groupId} through {@code slot} ({@code bytes} long) became durable; the log behind it is truncated. */
+    default void snapshotTaken(long groupId, long slot, long bytes, long writeNanos) {
+    }
+
+    /**
+     * This node received and stored another replica's snapshot of {@code groupId} through
+     * {@code slot} ({@code bytes} long), {@code transferNanos} after the transfer began; it is
+     * restored into the state machine next.
+     */
+    default void snapshotInstalled(long groupId, long slot, long bytes, long transferNanos) {
+    }
+
     /** An inbound message was dropped (queue full, unknown group); {@code reason} says which. */
     default void messageDropped(String reason) {
     }

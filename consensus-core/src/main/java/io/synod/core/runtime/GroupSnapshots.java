@@ -67,6 +67,7 @@ final class GroupSnapshots implements ApplyStage.SnapshotSink {
     @Override
     public void write(long slot, SnapshotStreams.Counters counters, byte[] sessions, StateMachine.Snapshot state) {
         node.snapshotPool().execute(() -> {
+            long started = node.clock().nanoTime();
             try (SnapshotWriter writer = node.storage().beginSnapshot(groupId, slot)) {
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(SnapshotStreams.output(writer), 1 << 16));
                 SnapshotStreams.writeHeader(out, counters, sessions);
@@ -78,6 +79,7 @@ final class GroupSnapshots implements ApplyStage.SnapshotSink {
                 }
                 SnapshotMetadata written = writer.commit();
                 log.debug("group {}: snapshot at slot {} written ({} bytes)", groupId, slot, written.sizeBytes());
+                node.metrics().snapshotTaken(groupId, slot, written.sizeBytes(), node.clock().nanoTime() - started);
                 loop.control(() -> {
                     taken.accept(slot);
                     truncateBelow(slot + 1);

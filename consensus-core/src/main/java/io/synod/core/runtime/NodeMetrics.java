@@ -66,6 +66,14 @@ final class NodeMetrics {
         listener.leaderChanged(groupId, leader);
     }
 
+    void snapshotTaken(long groupId, long slot, long bytes, long writeNanos) {
+        listener.snapshotTaken(groupId, slot, bytes, writeNanos);
+    }
+
+    void snapshotInstalled(long groupId, long slot, long bytes, long transferNanos) {
+        listener.snapshotInstalled(groupId, slot, bytes, transferNanos);
+    }
+
     void messageDropped(String reason) {
         messagesDropped.increment();
         listener.messageDropped(reason);

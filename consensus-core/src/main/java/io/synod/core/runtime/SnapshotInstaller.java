@@ -24,6 +24,7 @@ final class SnapshotInstaller {
     private static final Logger log = LoggerFactory.getLogger(SnapshotInstaller.class);
     private static final long REQUEST_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_UNANSWERED = 10;
+    private static final long PACING_CREDIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final long groupId;
     private final NodeContext node;
@@ -41,7 +42,8 @@ final class SnapshotInstaller {
     private long requestedAtNanos;
     private long nextRequestAtNanos;
     private long startedAtNanos;
-    private long receivedBytes;
+    /** When the bytes received so far were due by the rate limit (see onChunk). */
+    private long paceNanos;
     private int unanswered;
     /** Touched on the snapshot thread only. */
     private SnapshotWriter writer;
@@ -67,9 +69,9 @@ final class SnapshotInstaller {
         slotAtLeast = slot;
         this.slot = 0;
         offset = 0;
-        receivedBytes = 0;
         unanswered = 0;
         startedAtNanos = node.clock().nanoTime();
+        paceNanos = startedAtNanos;
         log.info("group {}: installing a snapshot from node {} (this replica is behind its compacted log, slot {})",
                 groupId, from, slot);
         request();
@@ -95,14 +97,26 @@ final class SnapshotInstaller {
             return; // a duplicate or a late answer to an earlier request
         }
         byte[] data = chunk.data();
+        long quarter = Math.max(1, totalBytes / 4);
+        if ((offset + data.length) / quarter > offset / quarter && offset + data.length < totalBytes) {
+            log.info("group {}: snapshot at slot {} from node {}: {} of {} bytes", groupId, slot, source,
+                    offset + data.length, totalBytes);
+        }
         offset += data.length;
-        receivedBytes += data.length;
         boolean last = offset >= totalBytes;
         long forSlot = slot;
         node.snapshotPool().execute(() -> writeChunk(data, last, forSlot));
         if (!last) {
             long rate = node.options().snapshotTransferBytesPerSecond();
-            nextRequestAtNanos = rate == 0 ? 0 : startedAtNanos + receivedBytes * 1_000_000_000L / rate;
+            if (rate != 0) {
+                // A token bucket holding at most one second's worth: after a stall the transfer
+                // catches up by at most that much, instead of bursting to make up for the whole stall.
+                long now = node.clock().nanoTime();
+                paceNanos = Math.max(paceNanos, now - PACING_CREDIT_NANOS) + data.length * 1_000_000_000L / rate;
+                nextRequestAtNanos = paceNanos;
+            } else {
+                nextRequestAtNanos = 0;
+            }
             if (node.clock().nanoTime() >= nextRequestAtNanos) {
                 request();
             }
@@ -121,13 +135,16 @@ final class SnapshotInstaller {
             if (++unanswered > MAX_UNANSWERED) {
                 abandon("node " + source + " stopped answering");
             } else {
-                log.debug("group {}: snapshot chunk at offset {} from node {} unanswered; asking again", groupId, offset, source);
+                log.info("group {}: snapshot chunk at offset {} of {} from node {} unanswered for {} s; asking again"
+                        + " from that offset", groupId, offset, totalBytes, source, REQUEST_TIMEOUT_NANOS / 1_000_000_000L);
                 request(); // resume from the same offset
             }
         }
     }
 
     private void beginNewSnapshot(Message.SnapshotChunk chunk) {
+        log.info("group {}: receiving node {}'s snapshot at slot {} ({} bytes) from offset 0", groupId, source,
+                chunk.slot(), chunk.totalBytes());
         slot = chunk.slot();
         totalBytes = chunk.totalBytes();
         crc32c = chunk.crc32c();
@@ -165,6 +182,7 @@ final class SnapshotInstaller {
         double seconds = (node.clock().nanoTime() - startedAtNanos) / 1e9;
         log.info("group {}: snapshot at slot {} ({} bytes) received from node {} in {} s", groupId, forSlot,
                 committed.sizeBytes(), source, String.format("%.1f", seconds));
+        node.metrics().snapshotInstalled(groupId, forSlot, committed.sizeBytes(), node.clock().nanoTime() - startedAtNanos);
         installed.accept(forSlot);
     }
 

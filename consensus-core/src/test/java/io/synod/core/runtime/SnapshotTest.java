@@ -43,9 +43,15 @@ class SnapshotTest {
             int lagging = leader % 3 + 1;
             cluster.stop(lagging);
             long laggingKnows = stored(cluster, lagging).chosen().isEmpty() ? 0 : stored(cluster, lagging).chosen().lastKey();
-            proposeAll(cluster, leader, "b", 300);
-            LocalCluster.await("the others compacted past what the stopped replica knows",
-                    () -> stored(cluster, leader).snapshotSlot() > laggingKnows + 20);
+            // Snapshots come every 20 slots, and how many commands share a slot depends on timing:
+            // propose in small waves until the leader has compacted well past the stopped replica.
+            int proposed = 100;
+            for (int wave = 0; stored(cluster, leader).snapshotSlot() <= laggingKnows + 20; wave++) {
+                assertTrue(wave < 200, "no snapshot past slot " + (laggingKnows + 20) + " after " + proposed + " commands");
+                proposeAll(cluster, leader, "b" + wave + "-", 10);
+                proposed += 10;
+            }
+            int total = proposed;
 
             LocalCluster.await("the log below the snapshot truncated (it follows the snapshot's commit)", () -> {
                 DurableState leaderState = stored(cluster, leader);
@@ -53,13 +59,13 @@ class SnapshotTest {
             });
 
             cluster.start(lagging); // its log ends where the others' snapshots begin
-            LocalCluster.await("the lagging replica caught up", () -> cluster.counter(lagging).applied().size() == 400);
+            LocalCluster.await("the lagging replica caught up", () -> cluster.counter(lagging).applied().size() == total);
             assertEquals(cluster.counter(leader).applied(), cluster.counter(lagging).applied());
-            assertTrue(stored(cluster, lagging).snapshotSlot() > 100, "it installed a snapshot rather than replaying");
+            assertTrue(stored(cluster, lagging).snapshotSlot() > laggingKnows + 20, "it holds a snapshot past its old log");
 
             proposeAll(cluster, lagging, "c", 10); // and takes part again
-            LocalCluster.await("everyone applied 410", () -> cluster.counter(leader).applied().size() == 410
-                    && cluster.counter(lagging).applied().size() == 410);
+            LocalCluster.await("everyone applied the last 10 too", () -> cluster.counter(leader).applied().size() == total + 10
+                    && cluster.counter(lagging).applied().size() == total + 10);
         }
     }
 
@@ -67,14 +73,21 @@ class SnapshotTest {
     void aRestartedReplicaRestoresItsSnapshotThenReplaysTheRest() throws Exception {
         try (LocalCluster cluster = LocalCluster.ofCounters(3, SNAPSHOTS).startAll()) {
             int leader = cluster.awaitLeader(0);
-            proposeAll(cluster, leader, "x", 95);
             int other = leader % 3 + 1;
-            LocalCluster.await("replica applied 95", () -> cluster.counter(other).applied().size() == 95);
+            int proposed = 0;
+            for (int wave = 0; proposed < 95 || stored(cluster, other).snapshotSlot() == 0; wave++) {
+                assertTrue(wave < 200, "no snapshot on node " + other + " after " + proposed + " commands");
+                proposeAll(cluster, leader, "x" + wave + "-", 5);
+                proposed += 5;
+                int expected = proposed;
+                LocalCluster.await("replica applied " + expected, () -> cluster.counter(other).applied().size() == expected);
+            }
+            int total = proposed;
             List<String> before = cluster.counter(other).applied();
             cluster.stop(other);
             assertTrue(stored(cluster, other).snapshotSlot() > 0);
             cluster.start(other);
-            LocalCluster.await("restored and replayed", () -> cluster.counter(other).applied().size() == 95);
+            LocalCluster.await("restored and replayed", () -> cluster.counter(other).applied().size() == total);
             assertEquals(before, cluster.counter(other).applied());
         }
     }

@@ -1,0 +1,129 @@
+package io.synod.examples.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Example server processes on this machine, for the demo and the end-to-end tests: started with
+ * this JVM's java binary and class path, on loopback ports, each logging to a file; stopped by
+ * their own PIDs only.
+ */
+public final class LocalProcesses implements AutoCloseable {
+    private final Path root;
+    private final String command;
+    private final Map<Integer, InetSocketAddress> consensus = new TreeMap<>();
+    private final Map<Integer, InetSocketAddress> http = new TreeMap<>();
+    private final Map<Integer, Process> running = new TreeMap<>();
+
+    /**
+     * @param root    data directories and logs go under it
+     * @param command the server command, e.g. {@code kv}
+     * @param nodes   how many nodes
+     */
+    public LocalProcesses(Path root, String command, int nodes) {
+        this.root = root;
+        this.command = command;
+        List<Integer> ports = freePorts(2 * nodes);
+        for (int id = 1; id <= nodes; id++) {
+            InetAddress loopback = InetAddress.getLoopbackAddress();
+            consensus.put(id, new InetSocketAddress(loopback, ports.get(2 * (id - 1))));
+            http.put(id, new InetSocketAddress(loopback, ports.get(2 * (id - 1) + 1)));
+        }
+    }
+
+    public Map<Integer, InetSocketAddress> httpAddresses() {
+        return http;
+    }
+
+    public List<InetSocketAddress> httpList() {
+        return new ArrayList<>(http.values());
+    }
+
+    public Path logOf(int id) {
+        return root.resolve("node-" + id + ".log");
+    }
+
+    /** Starts (or restarts, on the same data directory) node {@code id}. */
+    public Process start(int id) {
+        String members = consensus.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().getHostString() + ":" + e.getValue().getPort())
+                .collect(Collectors.joining(","));
+        List<String> args = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "io.synod.examples.Synod",
+                command, "serve", "--node", Integer.toString(id), "--members", members,
+                "--http", http.get(id).getHostString() + ":" + http.get(id).getPort(),
+                "--data", root.resolve("node-" + id).toString(), "--cluster", "synod-" + command));
+        try {
+            Process process = new ProcessBuilder(args).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logOf(id).toFile())).start();
+            running.put(id, process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Process process(int id) {
+        return running.get(id);
+    }
+
+    /** kill -9: the process gets no chance to clean up. */
+    public void kill(int id) throws InterruptedException {
+        Process process = running.remove(id);
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** SIGTERM, then kill -9 if it has not exited within 20 s. */
+    public void stop(int id) throws InterruptedException {
+        Process process = running.remove(id);
+        if (process != null) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Integer id : new ArrayList<>(running.keySet())) {
+            stop(id);
+        }
+    }
+
+    /** Ports free on loopback now, below the ephemeral range so outgoing connections never take them. */
+    static List<Integer> freePorts(int count) {
+        List<Integer> ports = new ArrayList<>();
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; ports.size() < count && attempt < 10_000; attempt++) {
+            int port = 20_000 + random.nextInt(12_000);
+            if (ports.contains(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                ports.add(socket.getLocalPort());
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        if (ports.size() < count) {
+            throw new IllegalStateException("could not find " + count + " free loopback ports");
+        }
+        return ports;
+    }
+}

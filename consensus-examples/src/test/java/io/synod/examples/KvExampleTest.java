@@ -1,0 +1,155 @@
+package io.synod.examples;
+
+import io.synod.examples.demo.LocalProcesses;
+import io.synod.examples.http.ExampleClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The key-value example end to end: three server processes on loopback, the HTTP API, the CLI client, a leader kill. */
+class KvExampleTest {
+    @TempDir
+    Path root;
+
+    private static int leaderOf(LocalProcesses cluster, List<Integer> alive) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int id : alive) {
+                try {
+                    ExampleClient one = new ExampleClient(List.of(cluster.httpAddresses().get(id)), Duration.ofMillis(500));
+                    ExampleClient.Reply status = one.send("GET", "/status", null);
+                    if (Boolean.TRUE.equals(status.get("isLeader"))) {
+                        return id;
+                    }
+                } catch (java.io.IOException notUpYet) {
+                    // keep asking
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader among " + alive + " within 60 s");
+    }
+
+    @Test
+    void storesReadsComparesAndSetsRefusesBadRequestsAndSurvivesALeaderKill() throws Exception {
+        try (LocalProcesses cluster = new LocalProcesses(root, "kv", 3)) {
+            for (int id = 1; id <= 3; id++) {
+                cluster.start(id);
+            }
+            int leader = leaderOf(cluster, List.of(1, 2, 3));
+            ExampleClient client = new ExampleClient(cluster.httpList(), Duration.ofSeconds(30));
+
+            assertEquals(200, client.send("PUT", "/kv/color", "blue").status());
+            ExampleClient.Reply read = client.send("GET", "/kv/color", null);
+            assertEquals("blue", read.get("value"));
+            assertEquals(200, client.send("GET", "/kv/color?consistency=stale", null).status());
+            assertEquals(200, client.send("GET", "/kv/color?consistency=lease", null).status());
+
+            ExampleClient.Reply swapped = client.send("PUT", "/kv/color?expect=blue", "green");
+            assertEquals(true, swapped.get("swapped"));
+            ExampleClient.Reply refused = client.send("PUT", "/kv/color?expect=blue", "red");
+            assertEquals(409, refused.status());
+            assertEquals("green", refused.get("current"));
+            assertEquals(409, client.send("PUT", "/kv/color?expectAbsent=true", "x").status());
+            assertEquals(true, client.send("DELETE", "/kv/color", null).get("deleted"));
+            assertEquals(404, client.send("GET", "/kv/color", null).status());
+
+            // Bad requests get a clear error, and the servers go on.
+            assertBad(client.send("GET", "/kv/color?consistency=eventual", null), 400, "use linearizable, lease or stale");
+            assertBad(client.send("GET", "/kv", null), 400, "expected /kv/KEY");
+            assertBad(client.send("PATCH", "/kv/color", "x"), 405, "use GET, PUT or DELETE");
+            assertBad(client.send("PUT", "/kv/color?expect=a&expectAbsent=true", "x"), 400, "not both");
+            assertBad(client.send("GET", "/nothing", null), 404, "no such service");
+            assertEquals(413, client.send("PUT", "/kv/big", "x".repeat(2 << 20)).status());
+
+            // The CLI client against the same cluster.
+            String servers = cluster.httpList().stream().map(a -> a.getHostString() + ":" + a.getPort())
+                    .collect(Collectors.joining(","));
+            assertEquals(0, cli("kv", "put", "--servers", servers, "greeting", "hello"));
+            Output got = capture(() -> cli("kv", "get", "--servers", servers, "greeting"));
+            assertEquals(0, got.code);
+            assertTrue(got.out.contains("\"value\":\"hello\""), got.out);
+            assertEquals(1, cli("kv", "get", "--servers", servers, "missing"), "404 is exit code 1");
+            Output badFlag = capture(() -> cli("kv", "get", "--servers", "nowhere", "greeting"));
+            assertEquals(2, badFlag.code);
+            assertTrue(badFlag.err.contains("HOST:PORT"), badFlag.err);
+
+            for (int i = 0; i < 50; i++) {
+                assertEquals(200, client.send("PUT", "/kv/k" + i, "v" + i).status());
+            }
+            cluster.kill(leader);
+            List<Integer> survivors = List.of(1, 2, 3).stream().filter(id -> id != leader).toList();
+            int newLeader = leaderOf(cluster, survivors);
+            assertTrue(newLeader != leader);
+            for (int i = 50; i < 100; i++) {
+                assertEquals(200, client.send("PUT", "/kv/k" + i, "v" + i).status());
+            }
+            cluster.start(leader);
+            for (int id = 1; id <= 3; id++) {
+                ExampleClient node = new ExampleClient(List.of(cluster.httpAddresses().get(id)), Duration.ofSeconds(60));
+                for (int i = 0; i < 100; i += 9) {
+                    assertEquals("v" + i, node.send("GET", "/kv/k" + i, null).get("value"), "node " + id + " key k" + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aServerWithWrongSettingsSaysWhatToFix() {
+        Output notMember = capture(() -> cli("kv", "serve", "--node", "4", "--members", "1=127.0.0.1:7101,2=127.0.0.1:7102",
+                "--http", "127.0.0.1:8101", "--data", root.resolve("x").toString()));
+        assertEquals(2, notMember.code);
+        assertTrue(notMember.err.contains("node 4 is not in the member list [1, 2]"), notMember.err);
+
+        Output noData = capture(() -> cli("kv", "serve", "--node", "1", "--members", "1=127.0.0.1:7101", "--http", "127.0.0.1:8101"));
+        assertEquals(2, noData.code);
+        assertTrue(noData.err.contains("missing the data directory"), noData.err);
+
+        Output badPort = capture(() -> cli("kv", "serve", "--node", "1", "--members", "1=127.0.0.1:99999",
+                "--http", "127.0.0.1:8101", "--data", root.toString()));
+        assertEquals(2, badPort.code);
+        assertTrue(badPort.err.contains("between 1 and 65535"), badPort.err);
+
+        Output noConfig = capture(() -> cli("kv", "serve", "--config", root.resolve("absent.properties").toString()));
+        assertEquals(2, noConfig.code);
+        assertTrue(noConfig.err.contains("cannot read the config file"), noConfig.err);
+    }
+
+    private static void assertBad(ExampleClient.Reply reply, int status, String message) {
+        assertEquals(status, reply.status(), reply.body().toString());
+        assertTrue(String.valueOf(reply.get("error")).contains(message), reply.body().toString());
+    }
+
+    private record Output(int code, String out, String err) {
+    }
+
+    private static int cli(String... args) {
+        return Synod.run(args);
+    }
+
+    private static synchronized Output capture(java.util.function.IntSupplier run) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true));
+        System.setErr(new PrintStream(e, true));
+        try {
+            int code = run.getAsInt();
+            return new Output(code, o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+}
