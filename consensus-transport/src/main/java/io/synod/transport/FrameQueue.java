@@ -33,6 +33,11 @@ final class FrameQueue {
         });
     }
 
+    /** Whether the queue is already at its byte limit: then a sender need not encode a frame only to see it refused. */
+    boolean full() {
+        return queuedBytes.get() >= maxQueuedBytes;
+    }
+
     /** Takes ownership of {@code frame}; false (frame released) if the connection is closed or the queue full. */
     boolean offer(ByteBuf frame) {
         int bytes = frame.readableBytes();
