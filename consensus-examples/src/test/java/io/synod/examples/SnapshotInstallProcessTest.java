@@ -60,6 +60,7 @@ class SnapshotInstallProcessTest {
 
     private final Map<Integer, SynodNode> nodes = new ConcurrentHashMap<>();
     private final Map<Integer, AtomicLong> largestSnapshotTaken = new ConcurrentHashMap<>();
+    private final AtomicLong lastSnapshotNanos = new AtomicLong();
     private Map<Integer, InetSocketAddress> members;
     private Process receiver;
 
@@ -78,6 +79,7 @@ class SnapshotInstallProcessTest {
                     @Override
                     public void snapshotTaken(long groupId, long slot, long bytes, long writeNanos) {
                         largest.accumulateAndGet(bytes, Math::max);
+                        lastSnapshotNanos.set(System.nanoTime());
                     }
                 })
                 .stateMachine(new BulkMachine()).build();
@@ -121,6 +123,13 @@ class SnapshotInstallProcessTest {
             assertTrue(System.nanoTime() < deadline, "no snapshot of " + SNAPSHOT_BYTES + " bytes within 300 s");
             propose("put filler-" + filler + " x");
             Thread.sleep(20);
+        }
+        // A snapshot the last fillers started may still be written: wait until none has finished for
+        // 3 s, so the source serves the same snapshot before and after its restart (a newer one would
+        // rightly make the receiver start over, which is not what this test is about).
+        while (System.nanoTime() - lastSnapshotNanos.get() < TimeUnit.SECONDS.toNanos(3)) {
+            assertTrue(System.nanoTime() < deadline, "snapshots kept coming for 300 s");
+            Thread.sleep(100);
         }
 
         Path receiverLog = Path.of("target", "snapshot-install-node3.log");

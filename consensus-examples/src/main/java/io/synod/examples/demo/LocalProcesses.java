@@ -24,6 +24,9 @@ public final class LocalProcesses implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> consensus = new TreeMap<>();
     private final Map<Integer, InetSocketAddress> http = new TreeMap<>();
     private final Map<Integer, Process> running = new TreeMap<>();
+    /** Where node {@code from} reaches node {@code to}: its address, unless a test puts a proxy between them. */
+    private java.util.function.BiFunction<Integer, Integer, InetSocketAddress> route = (from, to) -> consensus.get(to);
+    private final List<String> extraArgs = new ArrayList<>();
 
     /**
      * @param root    data directories and logs go under it
@@ -49,14 +52,32 @@ public final class LocalProcesses implements AutoCloseable {
         return new ArrayList<>(http.values());
     }
 
+    /** Each node's own consensus (listen) address. */
+    public Map<Integer, InetSocketAddress> consensusAddresses() {
+        return consensus;
+    }
+
+    /** From now on, node {@code from} is told to reach node {@code to} at {@code route(from, to)} (e.g. a fault proxy). */
+    public void routeThrough(java.util.function.BiFunction<Integer, Integer, InetSocketAddress> route) {
+        this.route = route;
+    }
+
+    /** Extra arguments for every server started from now on. */
+    public void extraServerArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+    }
+
     public Path logOf(int id) {
         return root.resolve("node-" + id + ".log");
     }
 
     /** Starts (or restarts, on the same data directory) node {@code id}. */
     public Process start(int id) {
-        String members = consensus.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue().getHostString() + ":" + e.getValue().getPort())
+        String members = consensus.keySet().stream()
+                .map(peer -> {
+                    InetSocketAddress at = peer == id ? consensus.get(id) : route.apply(id, peer);
+                    return peer + "=" + at.getHostString() + ":" + at.getPort();
+                })
                 .collect(Collectors.joining(","));
         List<String> args = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -64,6 +85,7 @@ public final class LocalProcesses implements AutoCloseable {
                 command, "serve", "--node", Integer.toString(id), "--members", members,
                 "--http", http.get(id).getHostString() + ":" + http.get(id).getPort(),
                 "--data", root.resolve("node-" + id).toString(), "--cluster", "synod-" + command));
+        args.addAll(extraArgs);
         try {
             Process process = new ProcessBuilder(args).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logOf(id).toFile())).start();
@@ -107,7 +129,7 @@ public final class LocalProcesses implements AutoCloseable {
     }
 
     /** Ports free on loopback now, below the ephemeral range so outgoing connections never take them. */
-    static List<Integer> freePorts(int count) {
+    public static List<Integer> freePorts(int count) {
         List<Integer> ports = new ArrayList<>();
         java.util.Random random = new java.util.Random();
         for (int attempt = 0; ports.size() < count && attempt < 10_000; attempt++) {

@@ -19,9 +19,13 @@ public final class KvCommand {
 
     @Command(name = "serve", description = "run one node of the key-value store")
     static final class Serve extends ServeCommand {
+        @Option(names = "--unsafe-stale-reads", hidden = true,
+                description = "FOR TESTS ONLY: answer every read from this node's state, without a lease or quorum")
+        boolean unsafeStaleReads;
+
         @Override
         protected List<ExampleServer.Service> services() {
-            return List.of(new KvService());
+            return List.of(new KvService(unsafeStaleReads));
         }
     }
 

@@ -25,8 +25,16 @@ import java.util.concurrent.CompletableFuture;
 public final class KvService extends BaseService {
     public static final long GROUP = 0;
 
+    /** Serves every read as STALE: a deliberately broken mode, so fault tests can show their checker catches it. */
+    private final boolean unsafeStaleReads;
+
     public KvService() {
+        this(false);
+    }
+
+    public KvService(boolean unsafeStaleReads) {
         super("kv", GROUP, new KvMachine());
+        this.unsafeStaleReads = unsafeStaleReads;
     }
 
     @Override
@@ -56,6 +64,9 @@ public final class KvService extends BaseService {
             consistency = asked == null ? ReadConsistency.LINEARIZABLE : ReadConsistency.valueOf(asked.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return done(Response.error(400, "unknown consistency '" + asked + "'; use linearizable, lease or stale"));
+        }
+        if (unsafeStaleReads) {
+            consistency = ReadConsistency.STALE;
         }
         return group.read(KvOps.get(key), consistency).handle((bytes, error) -> {
             if (error != null) {
