@@ -31,6 +31,16 @@ final class Outbox {
         boolean holdUnlessDurable(Message message, boolean thisStepWroteRecords);
     }
 
+    /** Whether this step sends an accept (which carries the commit point) to any other replica. */
+    boolean sendsAccept() {
+        for (Message m : messages) {
+            if (m instanceof Message.Accept) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void persist(JournalRecord record) {
         records.add(record);
     }

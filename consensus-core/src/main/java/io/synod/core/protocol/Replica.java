@@ -228,6 +228,7 @@ public final class Replica {
 
     private Ready step(Consumer<Outbox> input) {
         Outbox out = new Outbox(self, heldReplies);
+        long chosenBefore = learner.firstUnchosenSlot();
         input.accept(out);
         do {
             Message local;
@@ -239,6 +240,12 @@ public final class Replica {
             }
         } while (out.hasLocal());
         if (leader != null) {
+            if (learner.firstUnchosenSlot() > chosenBefore && !out.sendsAccept()) {
+                // Followers learn what is chosen from the commit point an accept or heartbeat
+                // carries. When nothing else goes out, tell them now rather than at the next
+                // heartbeat: a command a follower forwarded completes when that follower learns it.
+                leader.heartbeat(learner, out, now);
+            }
             leader.serveReads(learner, out, now);
         }
         learner.deliver(out);

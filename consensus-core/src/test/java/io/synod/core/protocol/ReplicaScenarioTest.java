@@ -29,6 +29,17 @@ class ReplicaScenarioTest {
     }
 
     @Test
+    void followersLearnACommitAtOnceWhenNoAcceptWouldCarryIt() {
+        TestCluster cluster = TestCluster.withFirstCandidate(3);
+        cluster.run(30);
+        cluster.propose(1, 77, "a lone write");
+        cluster.deliverAll(); // no tick: no regular heartbeat goes out
+        assertEquals(List.of(77L), cluster.appliedCommandIds(1));
+        assertEquals(List.of(77L), cluster.appliedCommandIds(2), "the leader told node 2 without waiting for a heartbeat");
+        assertEquals(List.of(77L), cluster.appliedCommandIds(3));
+    }
+
+    @Test
     void promiseLeavesOnlyAfterItsRecordIsDurable() {
         TestCluster cluster = TestCluster.withFirstCandidate(3);
         cluster.holdSyncs(2);
