@@ -17,8 +17,17 @@ import java.io.IOException;
  * and reaches no one; a message for another node is dropped. Confined to its channel's event loop.
  */
 final class EnvelopeReceiver extends ChannelInboundHandlerAdapter {
+    /** Frames up to this size are decoded from a reused array; larger ones (snapshot chunks) from their own. */
+    private static final int SCRATCH_LIMIT = 64 * 1024;
+
     private final TransportContext context;
     private final int peerId;
+    /**
+     * The frame body copied out of Netty's (direct) buffer. Protobuf cannot parse a direct buffer
+     * in place here, so it would copy each frame into a fresh array; this one is reused instead.
+     * Safe because decoding copies every payload out of it.
+     */
+    private byte[] scratch = new byte[4096];
     private boolean rejected;
 
     EnvelopeReceiver(TransportContext context, int peerId) {
@@ -59,7 +68,19 @@ final class EnvelopeReceiver extends ChannelInboundHandlerAdapter {
     /** The message in {@code frame} (which it releases), or null after rejecting the frame. */
     private Message decode(ChannelHandlerContext ctx, ByteBuf frame) {
         try {
-            return WireCodec.read(frame.nioBuffer());
+            int length = frame.readableBytes();
+            if (frame.hasArray()) {
+                return WireCodec.read(java.nio.ByteBuffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), length));
+            }
+            byte[] into = scratch;
+            if (into.length < length) {
+                into = new byte[length];
+                if (length <= SCRATCH_LIMIT) {
+                    scratch = into;
+                }
+            }
+            frame.getBytes(frame.readerIndex(), into, 0, length);
+            return WireCodec.read(java.nio.ByteBuffer.wrap(into, 0, length));
         } catch (CodecException e) {
             reject(ctx, TransportStats.FrameRejection.UNDECODABLE, e.getMessage());
         } finally {

@@ -181,11 +181,15 @@ public final class WireCodec {
     }
 
     /** Reads a ValuePb, merging into {@code previous} as protobuf merges a repeated submessage field. */
+    private static final byte[] NO_PAYLOAD = new byte[0];
+
     private static Value readValue(CodedInputStream in, Value previous) throws IOException, CodecException {
         boolean noop = previous instanceof Value.Noop;
-        List<Command> commands = new ArrayList<>();
+        // Most batches hold one command: keep it aside and build a list only for a second one.
+        Command only = null;
+        List<Command> commands = null;
         if (previous instanceof Value.Batch batch) {
-            commands.addAll(batch.commands());
+            commands = new ArrayList<>(batch.commands());
         }
         int tag;
         while ((tag = in.readTag()) != 0) {
@@ -194,7 +198,7 @@ public final class WireCodec {
             } else if (tag == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
                 int limit = in.pushLimit(in.readRawVarint32());
                 long id = 0;
-                byte[] payload = new byte[0];
+                byte[] payload = NO_PAYLOAD;
                 int t;
                 while ((t = in.readTag()) != 0) {
                     if (t == tag(1, WireFormat.WIRETYPE_VARINT)) {
@@ -206,21 +210,32 @@ public final class WireCodec {
                     }
                 }
                 in.popLimit(limit);
-                commands.add(Command.ofOwned(id, payload));
+                Command command = Command.ofOwned(id, payload);
+                if (commands == null && only == null) {
+                    only = command;
+                } else {
+                    if (commands == null) {
+                        commands = new ArrayList<>();
+                        commands.add(only);
+                        only = null;
+                    }
+                    commands.add(command);
+                }
             } else {
                 in.skipField(tag);
             }
         }
+        int count = commands != null ? commands.size() : only != null ? 1 : 0;
         if (noop) {
-            if (!commands.isEmpty()) {
-                throw new CodecException("accept: a no-op carries " + commands.size() + " commands");
+            if (count != 0) {
+                throw new CodecException("accept: a no-op carries " + count + " commands");
             }
             return Value.NOOP;
         }
-        if (commands.isEmpty()) {
+        if (count == 0) {
             throw new CodecException("accept: a batch with no commands (a no-op must say noop)");
         }
-        return new Value.Batch(commands);
+        return new Value.Batch(commands != null ? commands : List.of(only));
     }
 
     private static Message toMessage(long group, int from, int to, int bodyField, Fields f) throws CodecException {
