@@ -60,13 +60,20 @@ final class FrameQueue {
     }
 
     private void drain() {
-        drainScheduled.set(false);
         int written = 0;
-        ByteBuf frame;
-        while ((frame = frames.poll()) != null) {
-            queuedBytes.addAndGet(-frame.readableBytes());
-            channel.write(frame, channel.voidPromise());
-            written++;
+        while (true) {
+            ByteBuf frame;
+            while ((frame = frames.poll()) != null) {
+                queuedBytes.addAndGet(-frame.readableBytes());
+                channel.write(frame, channel.voidPromise());
+                written++;
+            }
+            // Cleared only now, so senders do not schedule (and wake the loop for) another drain
+            // while this one runs; a frame offered in between is picked up by the re-check.
+            drainScheduled.set(false);
+            if (frames.isEmpty() || !drainScheduled.compareAndSet(false, true)) {
+                break;
+            }
         }
         if (written > 0) {
             channel.flush();
