@@ -24,15 +24,9 @@ final class ExampleCluster implements AutoCloseable {
     int leader(List<Integer> alive) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            for (int id : alive) {
-                try {
-                    ExampleClient one = new ExampleClient(List.of(processes.httpAddresses().get(id)), Duration.ofMillis(500));
-                    if (Boolean.TRUE.equals(one.send("GET", "/status", null).get("isLeader"))) {
-                        return id;
-                    }
-                } catch (java.io.IOException notUpYet) {
-                    // keep asking
-                }
+            int leader = processes.leaderAmong(alive);
+            if (leader != 0) {
+                return leader;
             }
             Thread.sleep(50);
         }

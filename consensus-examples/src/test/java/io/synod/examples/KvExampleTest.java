@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,33 +20,11 @@ class KvExampleTest {
     @TempDir
     Path root;
 
-    private static int leaderOf(LocalProcesses cluster, List<Integer> alive) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (int id : alive) {
-                try {
-                    ExampleClient one = new ExampleClient(List.of(cluster.httpAddresses().get(id)), Duration.ofMillis(500));
-                    ExampleClient.Reply status = one.send("GET", "/status", null);
-                    if (Boolean.TRUE.equals(status.get("isLeader"))) {
-                        return id;
-                    }
-                } catch (java.io.IOException notUpYet) {
-                    // keep asking
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no leader among " + alive + " within 60 s");
-    }
-
     @Test
     void storesReadsComparesAndSetsRefusesBadRequestsAndSurvivesALeaderKill() throws Exception {
-        try (LocalProcesses cluster = new LocalProcesses(root, "kv", 3)) {
-            for (int id = 1; id <= 3; id++) {
-                cluster.start(id);
-            }
-            int leader = leaderOf(cluster, List.of(1, 2, 3));
-            ExampleClient client = new ExampleClient(cluster.httpList(), Duration.ofSeconds(30));
+        try (ExampleCluster examples = new ExampleCluster(root, "kv")) {
+            LocalProcesses cluster = examples.processes;
+            ExampleClient client = examples.client;
 
             assertEquals(200, client.send("PUT", "/kv/color", "blue").status());
             ExampleClient.Reply read = client.send("GET", "/kv/color", null);
@@ -87,14 +64,11 @@ class KvExampleTest {
             for (int i = 0; i < 50; i++) {
                 assertEquals(200, client.send("PUT", "/kv/k" + i, "v" + i).status());
             }
-            cluster.kill(leader);
-            List<Integer> survivors = List.of(1, 2, 3).stream().filter(id -> id != leader).toList();
-            int newLeader = leaderOf(cluster, survivors);
-            assertTrue(newLeader != leader);
+            int killed = examples.killLeader();
             for (int i = 50; i < 100; i++) {
                 assertEquals(200, client.send("PUT", "/kv/k" + i, "v" + i).status());
             }
-            cluster.start(leader);
+            cluster.start(killed);
             for (int id = 1; id <= 3; id++) {
                 ExampleClient node = new ExampleClient(List.of(cluster.httpAddresses().get(id)), Duration.ofSeconds(60));
                 for (int i = 0; i < 100; i += 9) {

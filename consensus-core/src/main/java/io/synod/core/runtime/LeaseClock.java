@@ -9,29 +9,31 @@ import java.util.Arrays;
  * ticks, and ticks run late when the process stalls (a GC pause, a descheduled VM): a leader that
  * wakes from a long pause would count the pause as a fraction of a tick. So the runtime notes the
  * clock reading before each tick, and a lease holds only while the clock, not the tick count, is
- * within the lease of the tick it started at. Consensus thread only.
+ * within the lease of the tick it started at. One thread only. Internal: the simulator drives the
+ * same class with its simulated clocks.
  */
-final class LeaseClock {
+public final class LeaseClock {
     private static final int HISTORY = 1024;
 
     private final long tickNanos;
     private final long[] tickNumber = new long[HISTORY];
     private final long[] readingNanos = new long[HISTORY];
 
-    LeaseClock(long tickNanos) {
+    /** @param tickNanos one tick's length, in the unit of the readings passed in */
+    public LeaseClock(long tickNanos) {
         this.tickNanos = tickNanos;
         reset();
     }
 
     /** The replica is about to take tick {@code tick}; the clock reads {@code nowNanos}. */
-    void beforeTick(long tick, long nowNanos) {
+    public void beforeTick(long tick, long nowNanos) {
         int i = (int) (tick % HISTORY);
         tickNumber[i] = tick;
         readingNanos[i] = nowNanos;
     }
 
     /** Whether {@code lease} still holds at {@code nowNanos}. */
-    boolean holds(LeaseRead lease, long nowNanos) {
+    public boolean holds(LeaseRead lease, long nowNanos) {
         int i = (int) (lease.sinceTick() % HISTORY);
         if (tickNumber[i] != lease.sinceTick()) {
             return false; // started longer ago than we remember: long over
@@ -40,7 +42,7 @@ final class LeaseClock {
     }
 
     /** A new replica counts ticks from 0 again. */
-    void reset() {
+    public void reset() {
         Arrays.fill(tickNumber, -1);
     }
 }

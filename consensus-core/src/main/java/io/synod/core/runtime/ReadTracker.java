@@ -122,6 +122,9 @@ final class ReadTracker {
             awaitingIndex.remove(read.readId);
             read.future.completeExceptionally(new ReadTimeoutException(groupId, timeoutNanos / 1_000_000, read.waitingFor));
         }
+        if (awaitingIndex.isEmpty()) {
+            return; // the common case, every tick: nothing to copy
+        }
         // A copy: asking steps the replica, whose outcomes may arrive (and be removed) at once.
         for (PendingRead read : new ArrayList<>(awaitingIndex.values())) {
             if (now - read.askedNanos >= reaskNanos && awaitingIndex.containsKey(read.readId)) {

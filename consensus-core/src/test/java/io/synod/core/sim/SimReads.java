@@ -2,6 +2,7 @@ package io.synod.core.sim;
 
 import io.synod.core.protocol.LeaseRead;
 import io.synod.core.protocol.ReadIndex;
+import io.synod.core.runtime.LeaseClock;
 import io.synod.core.protocol.Ready;
 import io.synod.core.protocol.Replica;
 
@@ -39,36 +40,30 @@ final class SimReads {
     private record Waiting(SimClient client, long opId, String key, String how) {
     }
 
-    private static final int TICK_HISTORY = 512;
-
     private final Server server;
     private final Simulation sim;
     private final Map<Long, Waiting> awaitingIndex = new HashMap<>();
     private final TreeMap<Long, List<Waiting>> awaitingApply = new TreeMap<>();
-    /** The server clock when each recent tick was handed to the replica: tick t at [t % size]. */
-    private final long[] tickClock = new long[TICK_HISTORY];
-    private final long[] tickNumber = new long[TICK_HISTORY];
+    /** The runtime's lease check, fed with the server's clock in microseconds. */
+    private final LeaseClock leaseClock = new LeaseClock(Simulation.TICK_MICROS);
     private long nextReadId;
     private long leaseReads;
 
     SimReads(Server server, Simulation sim) {
         this.server = server;
         this.sim = sim;
-        java.util.Arrays.fill(tickNumber, -1);
     }
 
     /** The replica is about to take tick {@code tick}. */
     void beforeTick(long tick) {
-        int i = (int) (tick % TICK_HISTORY);
-        tickNumber[i] = tick;
-        tickClock[i] = server.clockMicros();
+        leaseClock.beforeTick(tick, server.clockMicros());
     }
 
     /** A client's read arrives; {@code lease} asks for a lease read where one holds. */
     void onRead(SimClient client, long opId, String key, boolean lease) {
         if (lease) {
             LeaseRead offer = server.replica().leaseRead();
-            if (offer != null && holds(offer)) {
+            if (offer != null && leaseClock.holds(offer, server.clockMicros())) {
                 leaseReads++;
                 serveAt(offer.index(), new Waiting(client, opId, key, "lease"));
                 return;
@@ -77,14 +72,6 @@ final class SimReads {
         long readId = ++nextReadId;
         awaitingIndex.put(readId, new Waiting(client, opId, key, lease ? "read-index (lease expired)" : "read-index"));
         server.step(() -> server.replica().readIndex(readId));
-    }
-
-    private boolean holds(LeaseRead offer) {
-        int i = (int) (offer.sinceTick() % TICK_HISTORY);
-        if (tickNumber[i] != offer.sinceTick()) {
-            return false; // too long ago to remember: long expired
-        }
-        return server.clockMicros() < tickClock[i] + offer.ticks() * Simulation.TICK_MICROS;
     }
 
     /** The replica's read outcomes of one step (after its committed entries were applied). */
@@ -127,7 +114,7 @@ final class SimReads {
     void crash() {
         awaitingIndex.clear();
         awaitingApply.clear();
-        java.util.Arrays.fill(tickNumber, -1); // the next incarnation counts ticks from 0 again
+        leaseClock.reset(); // the next incarnation counts ticks from 0 again
     }
 
     long leaseReads() {

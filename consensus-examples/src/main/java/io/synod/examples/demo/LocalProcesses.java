@@ -1,11 +1,14 @@
 package io.synod.examples.demo;
 
+import io.synod.examples.http.ExampleClient;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,6 +101,30 @@ public final class LocalProcesses implements AutoCloseable {
 
     public Process process(int id) {
         return running.get(id);
+    }
+
+    /** Node {@code id}'s {@code GET /status} fields, or null if it does not answer within 500 ms. */
+    public Map<String, Object> status(int id) {
+        try {
+            ExampleClient one = new ExampleClient(List.of(http.get(id)), Duration.ofMillis(500));
+            return one.send("GET", "/status", null).body();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The node among {@code ids} that says it leads, or 0 if none does (or answers). */
+    public int leaderAmong(Iterable<Integer> ids) {
+        for (int id : ids) {
+            Map<String, Object> status = status(id);
+            if (status != null && Boolean.TRUE.equals(status.get("isLeader"))) {
+                return id;
+            }
+        }
+        return 0;
     }
 
     /** kill -9: the process gets no chance to clean up. */

@@ -1,9 +1,8 @@
 package io.synod.examples.demo;
 
-import io.synod.examples.http.ExampleClient;
-
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** Asks the nodes' {@code /status} who leads. */
 final class Status {
@@ -41,12 +40,8 @@ final class Status {
         return (electedAtNanos - sinceNanos) / 1_000_000;
     }
 
-    private Object leaderSeenBy(int id) throws InterruptedException {
-        try {
-            ExampleClient one = new ExampleClient(List.of(cluster.httpAddresses().get(id)), Duration.ofMillis(500));
-            return one.send("GET", "/status", null).get("leader");
-        } catch (java.io.IOException e) {
-            return null; // not up yet
-        }
+    private Object leaderSeenBy(int id) {
+        Map<String, Object> status = cluster.status(id);
+        return status == null ? null : status.get("leader"); // null: not up yet
     }
 }

@@ -5,7 +5,6 @@ import io.synod.examples.http.ExampleClient;
 import io.synod.testkit.LinearizabilityChecker;
 import io.synod.testkit.Operation;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -260,30 +259,12 @@ final class FaultRun implements AutoCloseable {
     }
 
     private Long statusOf(int id, String field) {
-        try {
-            ExampleClient one = new ExampleClient(List.of(processes.httpAddresses().get(id)), Duration.ofMillis(1000));
-            Object value = one.send("GET", "/status", null).get(field);
-            return value instanceof Long l ? l : null;
-        } catch (Exception e) {
-            return null;
-        }
+        Map<String, Object> status = processes.status(id);
+        return status != null && status.get(field) instanceof Long l ? l : null;
     }
 
     private int currentLeader() {
-        for (int id : ids()) {
-            if (down.contains(id) || paused.contains(id)) {
-                continue;
-            }
-            try {
-                ExampleClient one = new ExampleClient(List.of(processes.httpAddresses().get(id)), Duration.ofMillis(500));
-                if (Boolean.TRUE.equals(one.send("GET", "/status", null).get("isLeader"))) {
-                    return id;
-                }
-            } catch (Exception e) {
-                // not answering
-            }
-        }
-        return 0;
+        return processes.leaderAmong(ids().stream().filter(id -> !down.contains(id) && !paused.contains(id)).toList());
     }
 
     private void awaitLeader(List<Integer> among, Duration timeout) throws Exception {
