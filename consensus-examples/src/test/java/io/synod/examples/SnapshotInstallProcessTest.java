@@ -125,9 +125,10 @@ class SnapshotInstallProcessTest {
             Thread.sleep(20);
         }
         // A snapshot the last fillers started may still be written: wait until none has finished for
-        // 3 s, so the source serves the same snapshot before and after its restart (a newer one would
-        // rightly make the receiver start over, which is not what this test is about).
-        while (System.nanoTime() - lastSnapshotNanos.get() < TimeUnit.SECONDS.toNanos(3)) {
+        // 10 s, so the source serves the same snapshot before and after its restart (a newer one would
+        // rightly make the receiver start over, which is not what this test is about). 3 s was not
+        // enough once on a loaded machine: a 64 MiB snapshot finished after the receiver had started.
+        while (System.nanoTime() - lastSnapshotNanos.get() < TimeUnit.SECONDS.toNanos(10)) {
             assertTrue(System.nanoTime() < deadline, "snapshots kept coming for 300 s");
             Thread.sleep(100);
         }
