@@ -47,15 +47,19 @@ final class Frames {
         }
     }
 
-    /** Bodies up to this size are encoded in a reused per-thread array, then copied into the frame in one go. */
-    private static final int SCRATCH_LIMIT = 64 * 1024;
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[4096]);
+    /**
+     * Bodies below this size are encoded in a reused per-thread array, then copied into the frame
+     * in one go; larger ones (a batch of commands, a snapshot chunk) straight into the frame,
+     * where their payload bytes are the bulk and one copy fewer is what counts.
+     */
+    static final int DIRECT_ENCODE_MIN_BYTES = 1024;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[DIRECT_ENCODE_MIN_BYTES]);
 
     /**
      * One frame holding {@code message} in the wire format, or null if its body would exceed
      * {@code maxBodyBytes}. Small bodies are encoded into a heap array first: protobuf's array
-     * encoder is much faster than its encoder over a direct buffer, and one bulk copy into the
-     * frame costs less than the difference.
+     * encoder is much faster than its encoder over a direct buffer at the many small fields of a
+     * small message, and one bulk copy into the frame costs less than the difference.
      */
     static ByteBuf encode(ByteBufAllocator alloc, Message message, int maxBodyBytes) {
         int size = WireCodec.size(message);
@@ -65,24 +69,24 @@ final class Frames {
         ByteBuf frame = alloc.ioBuffer(LENGTH_PREFIX_BYTES + size);
         try {
             frame.writeInt(size);
-            if (size <= SCRATCH_LIMIT) {
+            if (size < DIRECT_ENCODE_MIN_BYTES) {
                 byte[] scratch = SCRATCH.get();
-                if (scratch.length < size) {
-                    scratch = new byte[Math.max(size, 2 * scratch.length)];
-                    SCRATCH.set(scratch);
-                }
                 CodedOutputStream out = CodedOutputStream.newInstance(scratch, 0, size);
                 WireCodec.write(message, out);
                 out.checkNoSpaceLeft();
                 frame.writeBytes(scratch, 0, size);
                 return frame;
             }
-            CodedOutputStream out = frame.nioBufferCount() == 1
-                    ? CodedOutputStream.newInstance(frame.nioBuffer(LENGTH_PREFIX_BYTES, size))
-                    : CodedOutputStream.newInstance(new ByteBufOutputStream(frame));
+            if (frame.nioBufferCount() == 1) {
+                CodedOutputStream out = CodedOutputStream.newInstance(frame.nioBuffer(LENGTH_PREFIX_BYTES, size));
+                WireCodec.write(message, out);
+                out.checkNoSpaceLeft();
+                frame.writerIndex(LENGTH_PREFIX_BYTES + size);
+                return frame;
+            }
+            CodedOutputStream out = CodedOutputStream.newInstance(new ByteBufOutputStream(frame));
             WireCodec.write(message, out);
             out.flush();
-            frame.writerIndex(LENGTH_PREFIX_BYTES + size);
             return frame;
         } catch (IOException | RuntimeException e) {
             frame.release();

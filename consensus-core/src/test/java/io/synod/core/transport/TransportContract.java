@@ -92,7 +92,20 @@ public abstract class TransportContract {
                 new Message.Batch(0, from, to, List.of(new Message.Heartbeat(GROUP, from, to, b, 9, 1),
                         new Message.Heartbeat(GROUP + 1, from, to, b, 4, 2))),
                 new Message.SnapshotRequest(GROUP, from, to, 40, 4096),
-                new Message.SnapshotChunk(GROUP, from, to, 40, 10_000, 0xCAFE, 4096, new byte[] {1, 2, 3}));
+                new Message.SnapshotChunk(GROUP, from, to, 40, 10_000, 0xCAFE, 4096, new byte[] {1, 2, 3}),
+                // Bodies of 1 KiB and more take another encoding path in a real transport.
+                new Message.Accept(GROUP, from, to, b, 10, new Value.Batch(List.of(new Command(3, pattern(1_500)),
+                        new Command(4, pattern(70_000)))), 7),
+                new Message.SnapshotChunk(GROUP, from, to, 40, 100_000, 0xBEEF, 8192, pattern(16_384)));
+    }
+
+    /** {@code length} bytes that differ from position to position, so a misplaced byte shows. */
+    private static byte[] pattern(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i * 31 + (i >>> 8));
+        }
+        return bytes;
     }
 
     @Test
