@@ -1,7 +1,7 @@
 package io.synod.examples;
 
-import io.synod.core.sim.SimResult;
-import io.synod.core.sim.Simulation;
+import io.synod.testkit.sim.SimResult;
+import io.synod.testkit.sim.Simulation;
 import io.synod.examples.demo.Demo;
 import io.synod.examples.kv.KvCommand;
 import picocli.CommandLine;

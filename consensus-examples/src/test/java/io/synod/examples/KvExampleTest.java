@@ -47,6 +47,9 @@ class KvExampleTest {
             assertBad(client.send("PATCH", "/kv/color", "x"), 405, "use GET, PUT or DELETE");
             assertBad(client.send("PUT", "/kv/color?expect=a&expectAbsent=true", "x"), 400, "not both");
             assertBad(client.send("GET", "/nothing", null), 404, "no such service");
+            // The clock-rate test hook exists only on a node started with its flag; these were not.
+            assertBad(client.send("POST", "/test/clock-rate?rate=2", null), 404, "test hooks are off on this node");
+            assertBad(client.send("GET", "/test/clock-rate", null), 404, "--test-clock-rate-hook");
             assertEquals(413, client.send("PUT", "/kv/big", "x".repeat(2 << 20)).status());
 
             // The CLI client against the same cluster.

@@ -1,6 +1,5 @@
 package io.synod.core.api;
 
-import io.synod.core.runtime.Clock;
 import io.synod.core.runtime.NodeRuntime;
 import io.synod.core.storage.Storage;
 import io.synod.core.storage.StorageProvider;
@@ -82,6 +81,7 @@ public final class SynodNode implements AutoCloseable {
         private final Map<Long, StateMachine> groups = new LinkedHashMap<>();
         private SynodOptions options = SynodOptions.defaults();
         private MetricsListener metrics = new MetricsListener() { };
+        private MonotonicClock clock = MonotonicClock.SYSTEM;
 
         private Builder() {
         }
@@ -149,6 +149,22 @@ public final class SynodNode implements AutoCloseable {
             return this;
         }
 
+        /**
+         * <b>For tests only</b>: the monotonic clock this node measures its ticks, timeouts and
+         * lease with, instead of {@link MonotonicClock#SYSTEM}. Fault tests use it to make one
+         * node's clock run fast or slow. The clock must be monotonic and thread-safe, never the
+         * wall clock; lease reads stay linearizable only while the rates of the members' clocks
+         * differ by a factor of at most {@code 1 + maxClockDrift} (see {@link MonotonicClock}).
+         */
+        public Builder monotonicClock(MonotonicClock clock) {
+            if (clock == null) {
+                throw new IllegalArgumentException("invalid Synod node: monotonicClock must not be null;"
+                        + " leave it unset for System.nanoTime()");
+            }
+            this.clock = clock;
+            return this;
+        }
+
         /** Checks every setting, recovers every group from storage and starts the node. */
         public SynodNode build() {
             require(nodeId > 0 && nodeId <= 0xFFFF, "nodeId must be between 1 and 65535, got " + nodeId);
@@ -162,6 +178,10 @@ public final class SynodNode implements AutoCloseable {
                     + " on the classpath) or storage(...)");
             require(transport == null || transport.localNodeId() == nodeId, "the transport speaks for node "
                     + (transport == null ? 0 : transport.localNodeId()) + " but nodeId is " + nodeId);
+            long tickNanos = options.tickMillis() * 1_000_000L;
+            long tickRealNanos = clock.realNanos(tickNanos);
+            require(tickRealNanos > 0, "the monotonicClock says one tick (" + tickNanos + " ns on it) takes "
+                    + tickRealNanos + " ns of real time; realNanos must be positive for a positive duration");
             if (transport == null) {
                 require(addresses.keySet().containsAll(memberIds), "no address for members "
                         + difference(memberIds, addresses.keySet()) + ": give members(...) an address for each, or a transport(...)");
@@ -173,7 +193,7 @@ public final class SynodNode implements AutoCloseable {
                 openedTransport = transport != null ? transport
                         : provider(TransportProvider.class, "consensus-transport").create(clusterId, nodeId, Map.copyOf(addresses));
                 return new SynodNode(new NodeRuntime(nodeId, memberIds, options, openedStorage, openedTransport, groups,
-                        metrics, Clock.SYSTEM));
+                        metrics, clock));
             } catch (RuntimeException e) {
                 if (openedTransport != null) {
                     openedTransport.close();

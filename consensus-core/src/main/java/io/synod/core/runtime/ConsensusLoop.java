@@ -1,5 +1,6 @@
 package io.synod.core.runtime;
 
+import io.synod.core.api.MonotonicClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,7 @@ final class ConsensusLoop implements AutoCloseable {
     private static final int EVENTS_PER_TICK_CHECK = 256;
 
     private final String name;
-    private final Clock clock;
-    private final long tickNanos;
+    private final TickTimer ticks;
     private final int maxQueuedEvents;
     private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger sheddable = new AtomicInteger();
@@ -33,11 +33,12 @@ final class ConsensusLoop implements AutoCloseable {
     private final HeartbeatCoalescer heartbeats;
     private volatile boolean running = true;
 
-    ConsensusLoop(String name, Clock clock, long tickNanos, int maxQueuedEvents, HeartbeatCoalescer heartbeats) {
+    /** @param tickNanos one tick, measured on {@code clock} (the loop ticks as fast as {@code clock} runs) */
+    ConsensusLoop(String name, MonotonicClock clock, long tickNanos, int maxQueuedEvents,
+                  HeartbeatCoalescer heartbeats) {
         this.name = name;
         this.heartbeats = heartbeats;
-        this.clock = clock;
-        this.tickNanos = tickNanos;
+        this.ticks = new TickTimer(clock, tickNanos);
         this.maxQueuedEvents = maxQueuedEvents;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -79,23 +80,18 @@ final class ConsensusLoop implements AutoCloseable {
     }
 
     private void run() {
-        long nextTick = clock.nanoTime() + tickNanos;
         while (running) {
             try {
-                long wait = nextTick - clock.nanoTime();
-                Runnable event = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+                long parkNanos = ticks.parkNanos();
+                Runnable event = parkNanos > 0 ? queue.poll(parkNanos, TimeUnit.NANOSECONDS) : queue.poll();
                 for (int i = 0; event != null && i < EVENTS_PER_TICK_CHECK; i++) {
                     runSafely(event);
                     event = i + 1 < EVENTS_PER_TICK_CHECK ? queue.poll() : null;
                 }
-                long now = clock.nanoTime();
-                if (now >= nextTick) {
+                if (ticks.takeDueTick()) {
                     for (GroupRuntime group : groups) {
                         runSafely(group::tick);
                     }
-                    // One tick per period even after a stall: a paused process must not act as if
-                    // time had passed in bursts it never observed.
-                    nextTick = Math.max(nextTick + tickNanos, now + tickNanos / 2);
                 }
                 runSafely(heartbeats::flush); // one message per peer for everything this pass produced
             } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.synod.core.runtime;
 
+import io.synod.core.api.MonotonicClock;
 import io.synod.core.api.SynodOptions;
 import io.synod.core.storage.Storage;
 import io.synod.core.transport.Transport;
@@ -9,5 +10,6 @@ import java.util.concurrent.Executor;
 
 /** What every group runtime of one node shares. */
 record NodeContext(int nodeId, Set<Integer> members, SynodOptions options, Storage storage, Transport transport,
-                   Admission admission, NodeMetrics metrics, Clock clock, Executor applyPool, Executor snapshotPool) {
+                   Admission admission, NodeMetrics metrics, MonotonicClock clock, Executor applyPool,
+                   Executor snapshotPool) {
 }

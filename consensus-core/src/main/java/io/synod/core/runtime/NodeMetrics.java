@@ -1,6 +1,7 @@
 package io.synod.core.runtime;
 
 import io.synod.core.api.MetricsListener;
+import io.synod.core.api.MonotonicClock;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -24,7 +25,7 @@ final class NodeMetrics {
     private final Recorder commitMicros = new Recorder(MAX_TRACKED_MICROS, 3);
     private final Recorder applyMicros = new Recorder(MAX_TRACKED_MICROS, 3);
     private final Recorder syncMicros = new Recorder(MAX_TRACKED_MICROS, 3);
-    private final Clock clock;
+    private final MonotonicClock clock;
 
     private Interval last;
 
@@ -33,7 +34,7 @@ final class NodeMetrics {
                     double bytesChosenPerSecond) {
     }
 
-    NodeMetrics(MetricsListener listener, Clock clock) {
+    NodeMetrics(MetricsListener listener, MonotonicClock clock) {
         this.listener = listener;
         this.clock = clock;
         this.last = new Interval(clock.nanoTime(), new Histogram(3), new Histogram(3), new Histogram(3), 0, 0);

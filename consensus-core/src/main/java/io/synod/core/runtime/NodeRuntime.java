@@ -2,6 +2,7 @@ package io.synod.core.runtime;
 
 import io.synod.core.api.ClientSession;
 import io.synod.core.api.MetricsListener;
+import io.synod.core.api.MonotonicClock;
 import io.synod.core.api.NodeClosedException;
 import io.synod.core.api.ReadConsistency;
 import io.synod.core.api.ReplicatedGroup;
@@ -53,7 +54,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final Map<Long, GroupRuntime> groups = new TreeMap<>();
     private final Map<Long, ReplicatedGroup> handles = new TreeMap<>();
     private final Map<Integer, Long> lastHeardNanos = new ConcurrentHashMap<>();
-    private final Clock clock;
+    private final MonotonicClock clock;
     private ObjectName jmxName;
     private volatile boolean closed;
 
@@ -62,7 +63,7 @@ public final class NodeRuntime implements AutoCloseable {
      * opened) if any group's stored state cannot be trusted.
      */
     public NodeRuntime(int nodeId, Set<Integer> members, SynodOptions options, Storage storage, Transport transport,
-                       Map<Long, StateMachine> stateMachines, MetricsListener listener, Clock clock) {
+                       Map<Long, StateMachine> stateMachines, MetricsListener listener, MonotonicClock clock) {
         this.nodeId = nodeId;
         this.members = Set.copyOf(members);
         this.options = options;

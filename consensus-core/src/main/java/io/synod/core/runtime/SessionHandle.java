@@ -2,6 +2,7 @@ package io.synod.core.runtime;
 
 import io.synod.core.api.ClientSession;
 import io.synod.core.api.CommandTooLargeException;
+import io.synod.core.api.MonotonicClock;
 import io.synod.core.api.NotLeaderException;
 import io.synod.core.api.OverloadedException;
 import io.synod.core.api.ProposalTimeoutException;
@@ -38,13 +39,13 @@ final class SessionHandle implements ClientSession {
     private final Group group;
     private final long clientId;
     private final SynodOptions options;
-    private final Clock clock;
+    private final MonotonicClock clock;
     /** Sequence number -> how many proposals of it are outstanding here. */
     private final TreeMap<Long, Integer> outstanding = new TreeMap<>();
     private long nextSequence;
     private volatile boolean closed;
 
-    SessionHandle(Group group, long clientId, long nextSequence, SynodOptions options, Clock clock) {
+    SessionHandle(Group group, long clientId, long nextSequence, SynodOptions options, MonotonicClock clock) {
         if (clientId <= 0) {
             throw new IllegalArgumentException("client id " + clientId + " is not a session id: session ids are the"
                     + " positive numbers openSession returns");
@@ -63,7 +64,8 @@ final class SessionHandle implements ClientSession {
      * Opens a session through the log. Only refusals (certainly not applied) are retried: a retry
      * after an unknown outcome could open a second session, which would linger until it expired.
      */
-    static CompletableFuture<ClientSession> open(Group group, long maxIdleEntries, SynodOptions options, Clock clock) {
+    static CompletableFuture<ClientSession> open(Group group, long maxIdleEntries, SynodOptions options,
+                                                 MonotonicClock clock) {
         if (maxIdleEntries < 1) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("maxIdleEntries " + maxIdleEntries
                     + " must be at least 1 (it is how many commands of the group may be applied before an idle"
@@ -150,14 +152,14 @@ final class SessionHandle implements ClientSession {
         private final long deadlineNanos;
         private final boolean deduplicated;
         private final SynodOptions options;
-        private final Clock clock;
+        private final MonotonicClock clock;
         private final CompletableFuture<byte[]> outcome;
         private long backoffMillis;
         /** Some attempt may have been applied (timed out after it was sent). */
         private boolean outcomeUnknown;
 
-        Retry(Group group, byte[] envelope, long deadlineNanos, boolean deduplicated, SynodOptions options, Clock clock,
-              CompletableFuture<byte[]> outcome) {
+        Retry(Group group, byte[] envelope, long deadlineNanos, boolean deduplicated, SynodOptions options,
+              MonotonicClock clock, CompletableFuture<byte[]> outcome) {
             this.group = group;
             this.envelope = envelope;
             this.deadlineNanos = deadlineNanos;

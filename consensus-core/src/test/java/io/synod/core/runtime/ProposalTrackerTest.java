@@ -1,6 +1,7 @@
 package io.synod.core.runtime;
 
 import io.synod.core.api.MetricsListener;
+import io.synod.core.api.MonotonicClock;
 import io.synod.core.api.SynodOptions;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Message;
@@ -28,7 +29,7 @@ class ProposalTrackerTest {
     private final List<Long> proposedLocally = new ArrayList<>();
     private final SynodOptions options = SynodOptions.builder().proposalTimeoutMillis(600_000).registerJmx(false).build();
     private long nowNanos = 1_000_000_000L;
-    private final Clock clock = () -> nowNanos;
+    private final MonotonicClock clock = () -> nowNanos;
     private final NodeContext node = new NodeContext(1, Set.of(1, 2, 3), options, null, new RecordingTransport(),
             new Admission(options), new NodeMetrics(new MetricsListener() { }, clock), clock, Runnable::run, Runnable::run);
     private final ProposalTracker tracker = new ProposalTracker(GROUP, node, new CommandIds(1, new SplittableRandom(5)));

@@ -1,6 +1,7 @@
 package io.synod.core.runtime;
 
 import io.synod.core.api.CommandTooLargeException;
+import io.synod.core.api.MonotonicClock;
 import io.synod.core.api.NodeClosedException;
 import io.synod.core.api.NotLeaderException;
 import io.synod.core.api.OverloadedException;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -206,6 +208,62 @@ class SynodNodeTest {
             assertTrue(heartbeatsAlone.get() * 5 < heartbeatsInBatches.get(),
                     heartbeatsAlone.get() + " heartbeats went alone, " + heartbeatsInBatches.get() + " in batches");
         }
+    }
+
+    /** A clock the test moves by hand; the node's threads look at it again every real millisecond. */
+    private static final class HandClock implements MonotonicClock {
+        final AtomicLong nanos = new AtomicLong();
+
+        @Override
+        public long nanoTime() {
+            return nanos.get();
+        }
+
+        @Override
+        public long realNanos(long clockNanos) {
+            return 1_000_000;
+        }
+    }
+
+    @Test
+    void aNodeMeasuresTimeOnlyOnTheClockItWasGiven() throws Exception {
+        HandClock clock = new HandClock();
+        InMemoryNetwork network = new InMemoryNetwork();
+        try (SynodNode node = SynodNode.builder().nodeId(1).memberIds(Set.of(1)).storage(new InMemoryStorage())
+                .transport(network.join(1)).stateMachine(new Counter()).options(LocalCluster.FAST)
+                .monotonicClock(clock).build()) {
+            // Real time passes, the node's clock does not: no tick, so no election timeout, whatever the wait.
+            Thread.sleep(LocalCluster.FAST.electionTimeoutMillis() * 3L);
+            assertFalse(node.group(0).isLeader(), "campaigned although its clock stood still");
+            long tickNanos = LocalCluster.FAST.tickMillis() * 1_000_000L;
+            LocalCluster.await("the node to elect itself on its own clock", () -> {
+                clock.nanos.addAndGet(tickNanos);
+                return node.group(0).isLeader();
+            });
+        }
+    }
+
+    @Test
+    void theBuilderRefusesAClockItCannotUse() {
+        InMemoryNetwork network = new InMemoryNetwork();
+        IllegalArgumentException noClock = assertThrows(IllegalArgumentException.class,
+                () -> SynodNode.builder().monotonicClock(null));
+        assertTrue(noClock.getMessage().contains("monotonicClock must not be null"), noClock.getMessage());
+        MonotonicClock noRealTime = new MonotonicClock() {
+            @Override
+            public long nanoTime() {
+                return 0;
+            }
+
+            @Override
+            public long realNanos(long clockNanos) {
+                return 0;
+            }
+        };
+        IllegalArgumentException badRate = assertThrows(IllegalArgumentException.class, () -> SynodNode.builder()
+                .nodeId(1).memberIds(Set.of(1)).storage(new InMemoryStorage()).transport(network.join(1))
+                .stateMachine(new Counter()).monotonicClock(noRealTime).build());
+        assertTrue(badRate.getMessage().contains("realNanos must be positive"), badRate.getMessage());
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * One node of an example application: a {@link SynodNode} hosting the application's group(s) and
  * an HTTP API in front of them. {@code GET /status} reports the node and its leader; everything
- * under {@code /<service>/} goes to that service.
+ * under {@code /<service>/} goes to that service; {@code /test/} goes to the {@link ClockRateHook},
+ * when the server was started with one (for tests only), and is refused otherwise.
  */
 public final class ExampleServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExampleServer.class);
@@ -50,13 +51,30 @@ public final class ExampleServer implements AutoCloseable {
     private final List<Service> services;
     private final SynodNode node;
     private final HttpApi http;
+    /** Null unless a test asked for it. */
+    private final ClockRateHook clockRateHook;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     public ExampleServer(ServerFlags.Settings settings, List<Service> services, SynodOptions options) {
+        this(settings, services, options, null);
+    }
+
+    /**
+     * @param clockRateHook null for a normal server; otherwise the node runs on the hook's clock and
+     *                      serves {@code /test/clock-rate} (FOR TESTS ONLY)
+     */
+    public ExampleServer(ServerFlags.Settings settings, List<Service> services, SynodOptions options,
+                         ClockRateHook clockRateHook) {
         this.settings = settings;
         this.services = services;
+        this.clockRateHook = clockRateHook;
         SynodNode.Builder builder = SynodNode.builder().clusterId(settings.cluster()).nodeId(settings.nodeId())
                 .members(settings.members()).dataDirectory(settings.data()).options(options);
+        if (clockRateHook != null) {
+            log.warn("node {}: TEST HOOK ON: POST /test/clock-rate changes this node's clock rate; never use this"
+                    + " in production", settings.nodeId());
+            builder.monotonicClock(clockRateHook.clock());
+        }
         for (Service service : services) {
             builder.group(service.groupId(), service.stateMachine());
         }
@@ -84,6 +102,11 @@ public final class ExampleServer implements AutoCloseable {
     private CompletableFuture<Response> route(Request request) {
         if (request.path().isEmpty() || request.path().get(0).equals("status")) {
             return CompletableFuture.completedFuture(status());
+        }
+        if (request.path().get(0).equals("test")) {
+            return CompletableFuture.completedFuture(clockRateHook != null ? clockRateHook.handle(request)
+                    : Response.error(404, "test hooks are off on this node: /" + String.join("/", request.path())
+                            + " exists only on a node started with --test-clock-rate-hook (for tests only)"));
         }
         for (Service service : services) {
             if (service.name().equals(request.path().get(0))) {

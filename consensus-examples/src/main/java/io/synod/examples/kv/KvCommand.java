@@ -1,6 +1,7 @@
 package io.synod.examples.kv;
 
 import io.synod.examples.cli.ClientFlags;
+import io.synod.examples.cli.ClockRateHook;
 import io.synod.examples.cli.ExampleServer;
 import io.synod.examples.cli.ServeCommand;
 import io.synod.examples.http.ExampleClient;
@@ -23,9 +24,19 @@ public final class KvCommand {
                 description = "FOR TESTS ONLY: answer every read from this node's state, without a lease or quorum")
         boolean unsafeStaleReads;
 
+        @Option(names = "--test-clock-rate-hook", hidden = true,
+                description = "FOR TESTS ONLY: run the node on a clock whose rate POST /test/clock-rate?rate=R changes"
+                        + " (fault tests skew clocks with it)")
+        boolean testClockRateHook;
+
         @Override
         protected List<ExampleServer.Service> services() {
             return List.of(new KvService(unsafeStaleReads));
+        }
+
+        @Override
+        protected ClockRateHook clockRateHook() {
+            return testClockRateHook ? new ClockRateHook() : null;
         }
     }
 

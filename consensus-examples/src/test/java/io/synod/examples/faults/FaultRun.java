@@ -1,5 +1,6 @@
 package io.synod.examples.faults;
 
+import io.synod.examples.cli.ExampleServer;
 import io.synod.examples.demo.LocalProcesses;
 import io.synod.examples.http.ExampleClient;
 import io.synod.testkit.LinearizabilityChecker;
@@ -8,6 +9,8 @@ import io.synod.testkit.Operation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,22 +25,35 @@ import java.util.concurrent.TimeUnit;
  * the chosen faults on a random schedule; then every fault healed, every node brought back, and
  * the checks: all replicas converge to the same state, and the history (with a final read of every
  * key on every node) is linearizable. The history is written to {@code target/faults/NAME.jsonl}.
+ * The nodes run with the clock-rate test hook, for {@link Fault#CLOCK_SKEW}.
  */
 final class FaultRun implements AutoCloseable {
 
     /** The faults a run may inject. */
-    enum Fault { KILL, KILL_LEADER, PAUSE, PARTITION, ISOLATE_LEADER, BRIDGE, ONE_WAY, DELAY }
+    enum Fault { KILL, KILL_LEADER, PAUSE, PARTITION, ISOLATE_LEADER, BRIDGE, ONE_WAY, DELAY, CLOCK_SKEW;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
 
     /** What a run did and found. */
-    record Outcome(String name, int nodes, long seconds, long operations, long indeterminate, long faults,
-                   LinearizabilityChecker.Result check, String convergence) {
+    record Outcome(String name, int nodes, long seconds, long operations, long leaseReads, long indeterminate,
+                   Map<Fault, Integer> injected, LinearizabilityChecker.Result check, String convergence) {
         boolean passed() {
             return check.linearizable() && convergence == null;
         }
 
+        long faults() {
+            return injected.values().stream().mapToLong(Integer::longValue).sum();
+        }
+
         String row() {
-            return String.format("| %s | %d | %d s | %,d | %,d | %d | %s |", name, nodes, seconds, operations, indeterminate,
-                    faults, passed() ? "linearizable, converged" : check.verdict() + (convergence == null ? "" : "; " + convergence));
+            List<String> kinds = new ArrayList<>();
+            injected.forEach((kind, n) -> kinds.add(kind.label() + " " + n));
+            return String.format("| %s | %d | %d s | %,d | %,d | %,d | %d (%s) | %s |", name, nodes, seconds, operations,
+                    leaseReads, indeterminate, faults(), String.join(", ", kinds), passed() ? "linearizable, converged"
+                            : check.verdict() + (convergence == null ? "" : "; " + convergence));
         }
     }
 
@@ -47,18 +63,28 @@ final class FaultRun implements AutoCloseable {
     private final FaultProxy proxy;
     private final Recorder recorder = new Recorder();
     private final Random random;
+    /** Which fault comes next: a stream of its own, so the sequence of kinds depends on the seed alone. */
+    private final Random schedule;
+    /** The kinds still to come in this round: each kind once per round, in shuffled order. */
+    private final List<Fault> round = new ArrayList<>();
+    private final ClockSkew clocks;
+    /** The nodes' drift bound (they run with the example defaults): the skew nemesis stays inside it. */
+    private final double maxClockDrift = ExampleServer.defaultOptions().maxClockDrift();
     private final Set<Integer> down = new HashSet<>();
     private final Set<Integer> paused = new HashSet<>();
     private final List<String> log = new ArrayList<>();
-    private long faults;
+    private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
 
     FaultRun(String name, Path root, int nodes, long seed, String... serverArgs) {
         this.name = name;
         this.nodes = nodes;
         this.random = new Random(seed);
+        this.schedule = new Random(~seed);
         this.processes = new LocalProcesses(root, "kv", nodes);
         this.proxy = new FaultProxy(processes.consensusAddresses(), LocalProcesses.freePorts(nodes * (nodes - 1)).iterator());
+        this.clocks = new ClockSkew(processes.httpAddresses());
         processes.routeThrough(proxy::address);
+        processes.extraServerArgs("--test-clock-rate-hook");
         processes.extraServerArgs(serverArgs);
         for (int id = 1; id <= nodes; id++) {
             processes.start(id);
@@ -81,7 +107,7 @@ final class FaultRun implements AutoCloseable {
         long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end && !kinds.isEmpty()) {
             sleep(1_000 + random.nextInt(2_000));
-            Fault fault = kinds.get(random.nextInt(kinds.size()));
+            Fault fault = nextFault(kinds);
             inject(fault);
             sleep(1_500 + random.nextInt(2_500));
             healAll();
@@ -96,8 +122,16 @@ final class FaultRun implements AutoCloseable {
         Path history = Path.of("target", "faults", name + ".jsonl");
         recorder.write(history);
         LinearizabilityChecker.Result check = new LinearizabilityChecker(Duration.ofSeconds(120)).check(recorder.operations());
-        return new Outcome(name, nodes, duration.toSeconds(), recorder.count(o -> true), recorder.count(Operation::indeterminate),
-                faults, check, convergence);
+        return new Outcome(name, nodes, duration.toSeconds(), recorder.count(o -> true), load.leaseReads(),
+                recorder.count(Operation::indeterminate), new EnumMap<>(injected), check, convergence);
+    }
+
+    private Fault nextFault(List<Fault> kinds) {
+        if (round.isEmpty()) {
+            round.addAll(kinds);
+            Collections.shuffle(round, schedule);
+        }
+        return round.remove(round.size() - 1);
     }
 
     List<String> log() {
@@ -113,7 +147,7 @@ final class FaultRun implements AutoCloseable {
     }
 
     private void inject(Fault fault) throws Exception {
-        faults++;
+        injected.merge(fault, 1, Integer::sum);
         List<Integer> all = ids();
         int leader = currentLeader();
         switch (fault) {
@@ -141,12 +175,7 @@ final class FaultRun implements AutoCloseable {
             }
             case ISOLATE_LEADER -> {
                 int victim = leader != 0 ? leader : all.get(random.nextInt(nodes));
-                for (int b : all) {
-                    if (b != victim) {
-                        proxy.cut(victim, b);
-                        proxy.cut(b, victim);
-                    }
-                }
+                isolate(victim);
                 note("isolate the leader, node " + victim);
             }
             case BRIDGE -> {
@@ -183,6 +212,32 @@ final class FaultRun implements AutoCloseable {
                 }
                 note("delay about half the links by " + millis + " ms");
             }
+            case CLOCK_SKEW -> skewClocks(leader);
+        }
+    }
+
+    /**
+     * Half the time the case leases must survive: the leader's clock the slowest, the others the
+     * fastest, and the leader cut off, so the others elect a new leader as early as their clocks let
+     * them while clients still ask the old one for lease reads. Otherwise random rates, no cut.
+     */
+    private void skewClocks(int leader) throws Exception {
+        boolean trap = leader != 0 && random.nextBoolean();
+        String rates = clocks.skew(ClockSkew.pickRates(ids(), trap ? leader : 0, maxClockDrift, random));
+        if (trap) {
+            isolate(leader);
+            note("clock skew, leader " + leader + " slowest and isolated: rates " + rates);
+        } else {
+            note("clock skew: rates " + rates);
+        }
+    }
+
+    private void isolate(int victim) {
+        for (int b : ids()) {
+            if (b != victim) {
+                proxy.cut(victim, b);
+                proxy.cut(b, victim);
+            }
         }
     }
 
@@ -206,6 +261,10 @@ final class FaultRun implements AutoCloseable {
             processes.start(id);
         }
         down.clear();
+        String restored = clocks.restore();
+        if (!restored.isEmpty()) {
+            note(restored);
+        }
     }
 
     private void signal(int id, String signal) throws Exception {

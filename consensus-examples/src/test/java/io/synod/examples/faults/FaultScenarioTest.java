@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static io.synod.examples.faults.FaultRun.Fault.BRIDGE;
+import static io.synod.examples.faults.FaultRun.Fault.CLOCK_SKEW;
 import static io.synod.examples.faults.FaultRun.Fault.DELAY;
 import static io.synod.examples.faults.FaultRun.Fault.ISOLATE_LEADER;
 import static io.synod.examples.faults.FaultRun.Fault.KILL;
@@ -48,8 +49,8 @@ class FaultScenarioTest {
     }
 
     private static void report(FaultRun.Outcome outcome, long seed, List<String> log) throws IOException {
-        String header = "| scenario | nodes | faults phase | operations | indeterminate | faults injected | result |\n"
-                + "|---|---|---|---|---|---|---|\n";
+        String header = "| scenario | nodes | faults phase | operations | lease reads | indeterminate | faults injected"
+                + " | result |\n|---|---|---|---|---|---|---|---|\n";
         System.out.println(header + outcome.row() + "\nseed " + seed + "; nemesis:\n" + String.join("\n", log)
                 + (outcome.check().linearizable() ? "" : "\n" + outcome.check()));
         Path summary = Path.of("target", "faults", "summary.md");
@@ -68,15 +69,29 @@ class FaultScenarioTest {
     }
 
     @Test
-    void partitionsBridgesLeaderIsolationAndOneWayLoss() throws Exception {
-        FaultRun.Outcome outcome = run("partitions", 2, List.of(PARTITION, ISOLATE_LEADER, BRIDGE, ONE_WAY), 20);
+    void partitionsBridgesLeaderIsolationOneWayLossAndClockSkew() throws Exception {
+        List<FaultRun.Fault> kinds = List.of(PARTITION, ISOLATE_LEADER, BRIDGE, ONE_WAY, CLOCK_SKEW);
+        FaultRun.Outcome outcome = run("partitions", 2, kinds, 20);
         assertTrue(outcome.passed(), outcome.row() + "\n" + outcome.check());
+        assertEveryKindRan(outcome, kinds);
+        assertTrue(outcome.leaseReads() > 0, "no lease read answered, so clock skew was not tested: " + outcome.row());
     }
 
     @Test
-    void pausesLongerThanTheElectionTimeoutAndSlowLinks() throws Exception {
-        FaultRun.Outcome outcome = run("pauses", 3, List.of(PAUSE, DELAY, KILL_LEADER), 20);
+    void pausesLongerThanTheElectionTimeoutSlowLinksAndClockSkew() throws Exception {
+        List<FaultRun.Fault> kinds = List.of(PAUSE, DELAY, KILL_LEADER, CLOCK_SKEW);
+        FaultRun.Outcome outcome = run("pauses", 3, kinds, 20);
         assertTrue(outcome.passed(), outcome.row() + "\n" + outcome.check());
+        assertEveryKindRan(outcome, kinds);
+        assertTrue(outcome.leaseReads() > 0, "no lease read answered, so clock skew was not tested: " + outcome.row());
+    }
+
+    /** The nemesis deals the kinds in shuffled rounds, each once per round: a full round ran them all. */
+    private static void assertEveryKindRan(FaultRun.Outcome outcome, List<FaultRun.Fault> kinds) {
+        if (outcome.faults() >= kinds.size()) {
+            assertTrue(outcome.injected().keySet().containsAll(kinds), "not every kind of " + kinds + " ran: "
+                    + outcome.row());
+        }
     }
 
     /** The checker must be able to fail: nodes that answer reads from their own state are caught. */

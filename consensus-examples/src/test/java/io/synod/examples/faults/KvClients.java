@@ -16,12 +16,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Concurrent clients of the kv example doing put / get / cas on a small key space, each with one
  * operation outstanding, one attempt per operation (a retry could hide what happened), a timeout,
  * and every outcome recorded as the history format says: a write whose answer never came is
  * indeterminate, and the logical client that issued it is retired (its successor gets a new id).
+ * Half the gets are lease reads ({@code ?consistency=lease}), which a leader serves from its own
+ * state while its lease holds — the reads clock skew could break — and half read-index reads; both
+ * must be linearizable, and are recorded alike (the consistency goes to the line's {@code meta}).
  */
 final class KvClients {
     static final Duration TIMEOUT = Duration.ofMillis(1500);
@@ -31,6 +35,7 @@ final class KvClients {
     private final int keys;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicLong leaseReads = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
 
     KvClients(List<InetSocketAddress> servers, Recorder recorder, int keys) {
@@ -48,6 +53,11 @@ final class KvClients {
             threads.add(thread);
             thread.start();
         }
+    }
+
+    /** Lease reads that returned a value (or "absent"), on whichever node served them. */
+    long leaseReads() {
+        return leaseReads.get();
     }
 
     void stopAndJoin() throws InterruptedException {
@@ -68,7 +78,7 @@ final class KvClients {
             int dice = random.nextInt(10);
             Operation done;
             if (dice < 4) {
-                done = get(client, key, server);
+                done = get(client, key, server, random.nextBoolean());
             } else if (dice < 7) {
                 done = put(client, key, "c" + client + "-" + (++n), server);
             } else {
@@ -83,9 +93,9 @@ final class KvClients {
         }
     }
 
-    private Operation get(int client, String key, InetSocketAddress server) {
+    private Operation get(int client, String key, InetSocketAddress server, boolean lease) {
         long call = recorder.now();
-        Reply reply = send("GET", server, "/kv/" + ExampleClient.encode(key), null);
+        Reply reply = send("GET", server, "/kv/" + ExampleClient.encode(key) + (lease ? "?consistency=lease" : ""), null);
         long ret = recorder.now();
         Operation o;
         if (reply.status == 200) {
@@ -95,7 +105,10 @@ final class KvClients {
         } else {
             o = new Operation(client, Operation.Kind.GET, key, null, null, false, null, call, ret); // observed nothing
         }
-        recorder.record(o, reply.meta(server));
+        if (lease && Boolean.TRUE.equals(o.ok())) {
+            leaseReads.incrementAndGet();
+        }
+        recorder.record(o, reply.meta(server, lease ? "lease" : "linearizable"));
         return o;
     }
 
@@ -135,6 +148,10 @@ final class KvClients {
     private record Reply(int status, Map<String, Object> body, String error) {
         String meta(InetSocketAddress server) {
             return Json.object("node", server.getPort(), "status", status, "err", error);
+        }
+
+        String meta(InetSocketAddress server, String consistency) {
+            return Json.object("node", server.getPort(), "status", status, "err", error, "consistency", consistency);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import java.util.List;
 
@@ -39,7 +39,8 @@ public record SimResult(
 
     /** The one command that replays this run. */
     public String replayCommand(String mutation) {
-        return "mvn -B -pl consensus-core test -Dtest=" + (mutation == null ? "SimulationTest" : "MutationTest")
+        return "mvn -B -pl consensus-testkit -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest="
+                + (mutation == null ? "SimulationTest" : "MutationTest")
                 + " -Dsynod.sim.seed=" + scenario.seed() + (mutation == null ? "" : " -Dsynod.sim.mutation=" + mutation);
     }
 

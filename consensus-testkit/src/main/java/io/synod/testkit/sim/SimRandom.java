@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.protocol.RandomSource;
 
@@ -30,6 +30,10 @@ final class SimRandom implements RandomSource {
 
     long between(long minInclusive, long maxExclusive) {
         return minInclusive >= maxExclusive ? minInclusive : random.nextLong(minInclusive, maxExclusive);
+    }
+
+    long nextLong() {
+        return random.nextLong();
     }
 
     double nextDouble() {

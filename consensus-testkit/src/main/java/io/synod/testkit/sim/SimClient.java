@@ -1,8 +1,7 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.protocol.Command;
 
-import java.util.List;
 
 /**
  * A client with one operation outstanding at a time. It sends to the replica it believes leads,
@@ -12,8 +11,6 @@ import java.util.List;
  * the same way; the {@link ReadChecker} checks them for linearizability.
  */
 final class SimClient {
-    private static final String[] KEYS = {"x", "y", "z"};
-
     private final int id;
     private final Simulation sim;
     private final SimRandom random;
@@ -21,9 +18,9 @@ final class SimClient {
     private int target;
     private long sequence;
     private Command current;
-    /** The outstanding read outside the log (0: none), its key, how it asks, and when it was first sent. */
+    /** The outstanding read outside the log (0: none), its query, how it asks, and when it was first sent. */
     private long currentRead;
-    private String readKey;
+    private byte[] readQuery;
     private boolean readWithLease;
     private long readInvokedMicros;
     private boolean outcomeUnknown;
@@ -63,12 +60,13 @@ final class SimClient {
         }
         sequence++;
         long commandId = id * 1_000_000L + sequence;
-        String key = KEYS[random.nextInt(KEYS.length)];
         // In scenarios with fast reads, client 1 only reads (and so keeps reading from whichever
         // node answers, the way a read-heavy client does); the others mix some in.
-        if (sim.scenario.fastReads() && (id == 1 || random.chance(0.3))) {
+        SimWorkload.Operation operation = sim.model.workload().next(random, id, sequence,
+                () -> sim.scenario.fastReads() && (id == 1 || random.chance(0.3)));
+        if (operation.isRead()) {
             currentRead = commandId;
-            readKey = key;
+            readQuery = operation.query();
             // In the lease trap the reader asks for lease reads only, so it stays with the old
             // leader for as long as that leader believes in its lease.
             readWithLease = sim.scenario.leaseReads() && (sim.scenario.leaseTrap() && id == 1 || random.chance(0.7));
@@ -76,10 +74,7 @@ final class SimClient {
             sendRead();
             return;
         }
-        byte[] payload = random.chance(0.25)
-                ? ListAppendMachine.read(key)
-                : ListAppendMachine.append(key, id + "." + sequence);
-        current = new Command(commandId, payload);
+        current = new Command(commandId, operation.command());
         outcomeUnknown = false;
         sim.checker.onProposed(current, false);
         sim.reads.commandSent(commandId, sim.loop.nowMicros());
@@ -136,10 +131,10 @@ final class SimClient {
     private void sendRead() {
         long thisAttempt = ++attempt;
         long op = currentRead;
-        String key = readKey;
+        byte[] query = readQuery;
         boolean lease = readWithLease;
         SimNode node = sim.nodes.get(target - 1);
-        sim.toServer(() -> node.onClientRead(this, op, key, lease));
+        sim.toServer(() -> node.onClientRead(this, op, query, lease));
         sim.loop.after(timeoutMicros, () -> {
             if (attempt == thisAttempt && currentRead == op) {
                 target = 1 + random.nextInt(sim.nodes.size());
@@ -148,13 +143,13 @@ final class SimClient {
         });
     }
 
-    void onReadResult(long op, List<String> values, String how, int node) {
+    void onReadResult(long op, String result, String how, int node) {
         if (currentRead != op) {
             return; // an answer to an earlier attempt of a read already answered
         }
-        sim.trace("client %d: %s read of %s at node %d returns %s", id, how, readKey, node, values);
-        sim.reads.readCompleted(new ReadChecker.Read(id, readKey, values, readInvokedMicros, sim.loop.nowMicros(), how,
-                node));
+        sim.trace("client %d: %s read at node %d returns %s", id, how, node, result);
+        sim.reads.readCompleted(new ReadChecker.Read(id, readQuery, result, readInvokedMicros, sim.loop.nowMicros(),
+                how, node));
         currentRead = 0;
         completed++;
         sim.loop.after(random.between(0, 5 * SimScenario.MILLI), this::issueNext);

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.codec.CodecException;
 import io.synod.core.codec.JournalCodec;
@@ -35,7 +35,7 @@ final class SimDisk {
     private Snapshot snapshot;
 
     /** A snapshot of the state machine covering every slot up to {@code slot}. */
-    record Snapshot(long slot, ListAppendMachine state) {
+    record Snapshot(long slot, SimMachine state) {
     }
     private long pendingMaxSeq;
     private boolean syncing;
@@ -112,7 +112,7 @@ final class SimDisk {
      * Stores a snapshot (synced at once) and truncates the journal below it: votes and chosen values
      * up to {@code slot} go, but the promise any of them implied is kept.
      */
-    void saveSnapshot(long slot, ListAppendMachine state) {
+    void saveSnapshot(long slot, SimMachine state) {
         snapshot = new Snapshot(slot, state.copy());
         JournalRecord.PromisedBallot highest = null;
         for (JournalRecord record : durable) {

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.invariant.InvariantViolation;
 import io.synod.core.protocol.ChosenEntry;
@@ -34,7 +34,7 @@ final class SimNode {
     private long clockAtLastRateChange;
     private long lastRateChange;
     private Replica replica;
-    private ListAppendMachine machine;
+    private SimMachine machine;
     /** Client commands this node took, until applied or refused. */
     private final Map<Long, Waiting> waiting = new HashMap<>();
     private int incarnation;
@@ -88,8 +88,8 @@ final class SimNode {
             }
 
             @Override
-            public List<String> read(String key) {
-                return machine.query(key);
+            public String query(byte[] query) {
+                return machine.query(query);
             }
 
             @Override
@@ -137,7 +137,7 @@ final class SimNode {
         long snapshotSlot = snapshot == null ? 0 : snapshot.slot();
         recovered.withSnapshotSlot(snapshotSlot);
         replica = sim.factory.create(config, recovered, sim.random.fork());
-        machine = snapshot == null ? new ListAppendMachine() : snapshot.state().copy();
+        machine = snapshot == null ? sim.model.newMachine() : snapshot.state().copy();
         appliedSlot = snapshotSlot;
         fetchingSnapshot = false;
         lastRole = Replica.Role.FOLLOWER;
@@ -165,8 +165,8 @@ final class SimNode {
     }
 
     /** A client's read outside the log; {@code lease}: served under the leader's lease where one holds. */
-    void onClientRead(SimClient client, long opId, String key, boolean lease) {
-        whenRunning(() -> reads.onRead(client, opId, key, lease));
+    void onClientRead(SimClient client, long opId, byte[] query, boolean lease) {
+        whenRunning(() -> reads.onRead(client, opId, query, lease));
     }
 
     SimReads reads() {

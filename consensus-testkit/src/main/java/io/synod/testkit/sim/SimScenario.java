@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +87,14 @@ record SimScenario(
         return new SimScenario(seed, replicas, phase1Quorum, phase2Quorum, clients, dropRate, duplicateRate,
                 longDelayRate, partitions, oneWayPartitions, leaderIsolation, crashes, slowDisk, true, pauses, tornWrites,
                 forwarding, snapshotEverySlots, faultPhaseMicros, healBoundMicros, true, true, lingeringLeaders, clientTimeoutMicros, spread, drift, leaseTrap);
+    }
+
+    /** This scenario without snapshots, for a state machine that takes none. */
+    SimScenario withoutSnapshots() {
+        return new SimScenario(seed, replicas, phase1Quorum, phase2Quorum, clients, dropRate, duplicateRate,
+                longDelayRate, partitions, oneWayPartitions, leaderIsolation, crashes, slowDisk, clockSkew, pauses, tornWrites,
+                forwarding, 0, faultPhaseMicros, healBoundMicros, fastReads, leaseReads, lingeringLeaders, clientTimeoutMicros,
+                clockRateSpread, maxClockDrift, leaseTrap);
     }
 
     List<String> faultKinds() {

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.protocol.Ballot;
 import io.synod.core.protocol.Replica;

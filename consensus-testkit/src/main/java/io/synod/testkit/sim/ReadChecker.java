@@ -1,9 +1,8 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Value;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,27 +17,44 @@ import java.util.function.Consumer;
  * a point inside its own real-time interval, and reads that follow one another in real time must
  * take effect in that order.
  *
- * <p>A read of key {@code k} returned the values of the first {@code L} appends to {@code k}, so it
- * took effect after the command that made the {@code L}-th append and before the one that made the
- * next: a range of points in the sequence. Real time narrows it: every command acknowledged before
- * the read began must be before its point, every command first sent after the read ended must be
- * after it. Then each read, in order of invocation, takes the earliest point it can that is not
- * before the point of any read that ended before it began (earliest is never worse for later reads).
- * A read left without a point is a violation — the stale read a lease beyond its bound serves, say.
+ * <p>Which points a read's result fits is the {@link Placement}'s business (for the list-append
+ * machine, a range read off the appends it saw; for any other machine, the points where its query
+ * gives that result). Real time narrows the choice: every command acknowledged before the read
+ * began must be before its point, every command first sent after the read ended must be after it.
+ * Then each read, in order of invocation, takes the earliest point it can that is not before the
+ * point of any read that ended before it began (earliest is never worse for later reads). A read
+ * left without a point is a violation — the stale read a lease beyond its bound serves, say.
  *
  * <p>Times are the simulator's; a read's interval runs from its client's first attempt to the
  * answer reaching the client, which only widens it (so the check never blames a correct read).
  */
 final class ReadChecker {
 
-    /** A read answered outside the log. */
-    record Read(int client, String key, List<String> values, long invokedMicros, long completedMicros, String how,
+    /** A read answered outside the log: what it asked, what it got, when, and how. */
+    record Read(int client, byte[] query, String result, long invokedMicros, long completedMicros, String how,
                 int node) {
     }
 
+    /** Where in the agreed sequence a read's result fits. */
+    interface Placement {
+        /** The agreed sequence of commands, in order: point {@code p} means "after the first {@code p}". */
+        void prepare(List<Command> sequence);
+
+        /** The earliest point in {@code from..to} at which the state gives {@code read}'s result, or -1. */
+        long earliestPoint(Read read, long from, long to);
+
+        /** Why {@code read} fits no point of {@code from..to}, for the violation report. */
+        String explainMisfit(Read read, long from, long to);
+    }
+
+    private final Placement placement;
     private final Map<Long, Long> invokedAt = new HashMap<>();
     private final Map<Long, Long> ackedAt = new HashMap<>();
     private final List<Read> reads = new ArrayList<>();
+
+    ReadChecker(Placement placement) {
+        this.placement = placement;
+    }
 
     void commandSent(long commandId, long nowMicros) {
         invokedAt.putIfAbsent(commandId, nowMicros);
@@ -64,24 +80,18 @@ final class ReadChecker {
         // Positions: the n-th command of the agreed sequence is at position n (1-based); a point p
         // means "after the first p commands".
         Map<Long, Long> firstPosition = new HashMap<>();
-        Map<String, List<String>> appendValues = new HashMap<>();
-        Map<String, List<Long>> appendPositions = new HashMap<>();
-        long position = 0;
+        List<Command> commands = new ArrayList<>();
         for (Value value : sequence.values()) {
             if (!(value instanceof Value.Batch batch)) {
                 continue;
             }
             for (Command command : batch.commands()) {
-                position++;
-                firstPosition.putIfAbsent(command.id(), position);
-                String[] parts = new String(command.payload(), StandardCharsets.UTF_8).split("\\|", -1);
-                if (parts[0].equals("A")) {
-                    appendValues.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(parts[2]);
-                    appendPositions.computeIfAbsent(parts[1], k -> new ArrayList<>()).add(position);
-                }
+                commands.add(command);
+                firstPosition.putIfAbsent(command.id(), (long) commands.size());
             }
         }
-        long end = position;
+        long end = commands.size();
+        placement.prepare(commands);
 
         // Lower bounds from commands acknowledged before a read began, upper bounds from commands
         // first sent after it ended; both as sorted step functions.
@@ -116,16 +126,6 @@ final class ReadChecker {
         byInvocation.sort(Comparator.comparingLong(Read::invokedMicros));
         List<long[]> placed = new ArrayList<>(); // {completed, point}
         for (Read read : byInvocation) {
-            List<String> values = appendValues.getOrDefault(read.key(), List.of());
-            List<Long> positions = appendPositions.getOrDefault(read.key(), List.of());
-            int seen = read.values().size();
-            if (seen > values.size() || !values.subList(0, seen).equals(read.values())) {
-                violation.accept(String.format("%s read of %s by client %d at node %d returned %s, not a prefix of the"
-                        + " agreed appends %s", read.how(), read.key(), read.client(), read.node(), read.values(), values));
-                continue;
-            }
-            long low = seen == 0 ? 0 : positions.get(seen - 1);
-            long high = seen < positions.size() ? positions.get(seen) - 1 : end;
             int a = lastBefore(ackTimes, read.invokedMicros());
             long mustInclude = a < 0 ? 0 : maxPositionAckedBy[a];
             int s = lastAfterDesc(sendTimesDesc, read.completedMicros());
@@ -136,16 +136,17 @@ final class ReadChecker {
                     earlierReads = Math.max(earlierReads, p[1]);
                 }
             }
-            long point = Math.max(low, Math.max(mustInclude, earlierReads));
-            long latest = Math.min(high, mustExclude);
-            if (point > latest) {
+            long from = Math.max(mustInclude, earlierReads);
+            long to = Math.min(end, mustExclude);
+            long point = from > to ? -1 : placement.earliestPoint(read, from, to);
+            if (point < 0) {
                 String because = mustInclude >= earlierReads
                         ? "a command at position " + mustInclude + " was acknowledged before it began"
                         : "a read that ended before it began saw the sequence up to position " + earlierReads;
-                violation.accept(String.format("stale %s read of %s by client %d at node %d (%.3f-%.3f ms): it saw the"
-                                + " first %d appends, the state between positions %d and %d of the agreed sequence, but %s",
-                        read.how(), read.key(), read.client(), read.node(), read.invokedMicros() / 1000.0,
-                        read.completedMicros() / 1000.0, seen, low, high, because));
+                violation.accept(String.format("stale %s read by client %d at node %d (%.3f-%.3f ms): %s; it must"
+                                + " take effect between positions %d and %d of the agreed sequence, because %s",
+                        read.how(), read.client(), read.node(), read.invokedMicros() / 1000.0,
+                        read.completedMicros() / 1000.0, placement.explainMisfit(read, from, to), from, to, because));
                 continue;
             }
             placed.add(new long[] {read.completedMicros(), point});

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.protocol.LeaseRead;
 import io.synod.core.protocol.ReadIndex;
@@ -29,7 +29,8 @@ final class SimReads {
 
         long appliedSlot();
 
-        List<String> read(String key);
+        /** The answer to {@code query} from the server's current state. */
+        String query(byte[] query);
 
         void step(Supplier<Ready> input);
 
@@ -37,7 +38,7 @@ final class SimReads {
         long clockMicros();
     }
 
-    private record Waiting(SimClient client, long opId, String key, String how) {
+    private record Waiting(SimClient client, long opId, byte[] query, String how) {
     }
 
     private final Server server;
@@ -60,17 +61,17 @@ final class SimReads {
     }
 
     /** A client's read arrives; {@code lease} asks for a lease read where one holds. */
-    void onRead(SimClient client, long opId, String key, boolean lease) {
+    void onRead(SimClient client, long opId, byte[] query, boolean lease) {
         if (lease) {
             LeaseRead offer = server.replica().leaseRead();
             if (offer != null && leaseClock.holds(offer, server.clockMicros())) {
                 leaseReads++;
-                serveAt(offer.index(), new Waiting(client, opId, key, "lease"));
+                serveAt(offer.index(), new Waiting(client, opId, query, "lease"));
                 return;
             }
         }
         long readId = ++nextReadId;
-        awaitingIndex.put(readId, new Waiting(client, opId, key, lease ? "read-index (lease expired)" : "read-index"));
+        awaitingIndex.put(readId, new Waiting(client, opId, query, lease ? "read-index (lease expired)" : "read-index"));
         server.step(() -> server.replica().readIndex(readId));
     }
 
@@ -105,9 +106,9 @@ final class SimReads {
     }
 
     private void answer(Waiting w) {
-        List<String> values = server.read(w.key());
+        String result = server.query(w.query());
         int node = server.id();
-        sim.toClient(() -> w.client().onReadResult(w.opId(), values, w.how(), node));
+        sim.toClient(() -> w.client().onReadResult(w.opId(), result, w.how(), node));
     }
 
     /** The server crashed: its waiting reads are gone (their clients time out). */

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.protocol.ProtocolConfig;
 
@@ -15,7 +15,7 @@ import java.util.TreeSet;
  * {@code healBoundMicros}; then the replicas must converge. The {@link SafetyChecker} watches
  * throughout; a run stops at the first violation.
  *
- * <p>Replay any run with {@code -Dsynod.sim.seed=<seed>} (see {@link SimulationTest}).
+ * <p>Replay any run with {@code -Dsynod.sim.seed=<seed>} (see SimulationTest, in this module's tests).
  */
 public final class Simulation {
     static final long GROUP_ID = 7;
@@ -23,12 +23,13 @@ public final class Simulation {
     private static final int TRACE_LINES = 400;
 
     final SimScenario scenario;
+    final SimModel model;
     final ReplicaFactory factory;
     final EventLoop loop = new EventLoop();
     final SimRandom random;
     final SimNetwork network;
     final SafetyChecker checker;
-    final ReadChecker reads = new ReadChecker();
+    final ReadChecker reads;
     final List<SimNode> nodes = new ArrayList<>();
     final List<SimClient> clients = new ArrayList<>();
     final Nemesis nemesis;
@@ -36,14 +37,18 @@ public final class Simulation {
     private final boolean printTrace;
     private final ArrayDeque<String> trace = new ArrayDeque<>();
 
-    Simulation(SimScenario scenario, ReplicaFactory factory, boolean printTrace) {
+    Simulation(SimScenario asked, SimModel model, ReplicaFactory factory, boolean printTrace) {
+        // A machine that takes no snapshots runs the seed's faults without them.
+        SimScenario scenario = model.snapshots() ? asked : asked.withoutSnapshots();
         this.scenario = scenario;
+        this.model = model;
         this.factory = factory;
+        this.reads = new ReadChecker(model.placements().get());
         this.printTrace = printTrace;
         this.random = new SimRandom(scenario.seed());
         this.network = new SimNetwork(loop, random.fork(), scenario.replicas());
         ProtocolConfig base = protocolConfig(scenario, 1);
-        this.checker = new SafetyChecker(GROUP_ID, base.quorum());
+        this.checker = new SafetyChecker(GROUP_ID, base.quorum(), model);
         for (int id = 1; id <= scenario.replicas(); id++) {
             double rate = scenario.clockSkew() ? Math.pow(scenario.clockRateSpread(), random.nextDouble() * 2 - 1) : 1.0;
             long tick = Math.round(TICK_MICROS * rate);
@@ -69,7 +74,11 @@ public final class Simulation {
     }
 
     static SimResult run(SimScenario scenario, ReplicaFactory factory, boolean printTrace) {
-        return new Simulation(scenario, factory, printTrace).run();
+        return run(scenario, SimModel.LIST_APPEND, factory, printTrace);
+    }
+
+    static SimResult run(SimScenario scenario, SimModel model, ReplicaFactory factory, boolean printTrace) {
+        return new Simulation(scenario, model, factory, printTrace).run();
     }
 
     static ProtocolConfig protocolConfig(SimScenario scenario, int nodeId) {

@@ -1,4 +1,4 @@
-package io.synod.core.sim;
+package io.synod.testkit.sim;
 
 import io.synod.core.protocol.Ballot;
 import io.synod.core.protocol.Command;
@@ -50,8 +50,9 @@ final class SafetyChecker {
     private final List<String> violations = new ArrayList<>();
     private final Map<Integer, PreparedBallot> highestPrepared = new HashMap<>();
     /** The agreed state after each slot a snapshot was taken at, computed once, incrementally. */
-    private final Map<Long, ListAppendMachine> referenceAt = new HashMap<>();
-    private final ListAppendMachine referenceMachine = new ListAppendMachine();
+    private final Map<Long, SimMachine> referenceAt = new HashMap<>();
+    private final SimModel model;
+    private final SimMachine referenceMachine;
     private long referenceSlot;
     private long appliedEntries;
 
@@ -67,9 +68,11 @@ final class SafetyChecker {
         }
     }
 
-    SafetyChecker(long groupId, Quorum quorum) {
+    SafetyChecker(long groupId, Quorum quorum, SimModel model) {
         this.groupId = groupId;
         this.quorum = quorum;
+        this.model = model;
+        this.referenceMachine = model.newMachine();
     }
 
     boolean failed() {
@@ -172,7 +175,7 @@ final class SafetyChecker {
     }
 
     /** Node {@code node} (re)starts; it restored a snapshot covering slots up to {@code snapshotSlot} (0: none). */
-    void onRestart(int node, long snapshotSlot, ListAppendMachine restored) {
+    void onRestart(int node, long snapshotSlot, SimMachine restored) {
         nextSlotByNode.put(node, snapshotSlot + 1);
         if (snapshotSlot > 0) {
             checkSnapshot(node, snapshotSlot, restored, "restored");
@@ -180,7 +183,7 @@ final class SafetyChecker {
     }
 
     /** Node {@code node} took, or installed, a snapshot covering slots up to {@code slot}. */
-    void onSnapshot(int node, long slot, ListAppendMachine state, boolean installed) {
+    void onSnapshot(int node, long slot, SimMachine state, boolean installed) {
         checkSnapshot(node, slot, state, installed ? "installed" : "took");
         if (installed) {
             nextSlotByNode.put(node, Math.max(nextSlotByNode.getOrDefault(node, 1L), slot + 1));
@@ -188,8 +191,8 @@ final class SafetyChecker {
     }
 
     /** A snapshot at {@code slot} must be the state of applying the agreed sequence up to it. */
-    private void checkSnapshot(int node, long slot, ListAppendMachine state, String how) {
-        ListAppendMachine reference = referenceAt.get(slot);
+    private void checkSnapshot(int node, long slot, SimMachine state, String how) {
+        SimMachine reference = referenceAt.get(slot);
         if (reference == null) {
             while (referenceSlot < slot) {
                 Value value = sequence.get(referenceSlot + 1);
@@ -210,7 +213,7 @@ final class SafetyChecker {
             reference = referenceMachine.copy();
             referenceAt.put(slot, reference);
         }
-        if (!reference.equals(state)) {
+        if (!reference.sameStateAs(state)) {
             violation("node %d %s a snapshot at slot %d whose state differs from the agreed sequence:%n  snapshot  %s%n  sequence  %s",
                     node, how, slot, state, reference);
         }
@@ -258,7 +261,7 @@ final class SafetyChecker {
     /** Replays the agreed sequence and checks every acknowledged result against it. */
     void checkAcknowledgedResults() {
         Map<Long, List<String>> resultsById = new HashMap<>();
-        ListAppendMachine machine = new ListAppendMachine();
+        SimMachine machine = model.newMachine();
         for (Map.Entry<Long, Value> entry : sequence.entrySet()) {
             if (entry.getValue() instanceof Value.Batch batch) {
                 for (Command command : batch.commands()) {
