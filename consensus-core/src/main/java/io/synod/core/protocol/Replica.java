@@ -136,6 +136,19 @@ public final class Replica {
         return step(out -> offer(command, self, 0, out));
     }
 
+    /**
+     * Several commands of this replica's caller in one step: a leader puts them into as few slots
+     * as its batch limits allow (one Accept per member for many commands) instead of a slot each.
+     * Elsewhere each is refused, as by {@link #propose}.
+     */
+    public Ready proposeAll(List<Command> commands) {
+        return step(out -> {
+            for (Command command : commands) {
+                offer(command, self, 0, out);
+            }
+        });
+    }
+
     private void offer(Command command, int origin, long attempt, Outbox out) {
         if (role != Role.LEADER) {
             refuse(command.id(), origin, attempt, Rejection.Reason.NOT_LEADER, election.leaderHint(), out);

@@ -4,6 +4,7 @@ import io.synod.core.api.MonotonicClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,6 +32,8 @@ final class ConsensusLoop implements AutoCloseable {
     private final List<GroupRuntime> groups = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private final HeartbeatCoalescer heartbeats;
+    /** Actions for the end of the current pass (see {@link #atEndOfPass}); consensus thread only. */
+    private final List<Runnable> endOfPass = new ArrayList<>();
     private volatile boolean running = true;
 
     /** @param tickNanos one tick, measured on {@code clock} (the loop ticks as fast as {@code clock} runs) */
@@ -93,6 +96,7 @@ final class ConsensusLoop implements AutoCloseable {
                         runSafely(group::tick);
                     }
                 }
+                runEndOfPass();
                 runSafely(heartbeats::flush); // one message per peer for everything this pass produced
             } catch (InterruptedException e) {
                 if (running) {
@@ -101,6 +105,22 @@ final class ConsensusLoop implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Runs {@code action} once this pass's events are done, before its heartbeats go out: for work
+     * that is cheaper done once for many events (proposing every command of the pass as one batch).
+     * Consensus thread only.
+     */
+    void atEndOfPass(Runnable action) {
+        endOfPass.add(action);
+    }
+
+    private void runEndOfPass() {
+        for (int i = 0; i < endOfPass.size(); i++) { // an action may add another; it runs in this pass too
+            runSafely(endOfPass.get(i));
+        }
+        endOfPass.clear();
     }
 
     private void runSafely(Runnable event) {

@@ -19,6 +19,8 @@ import io.synod.core.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -69,12 +71,20 @@ final class GroupRuntime {
             step(() -> replica.readIndex(readId));
         }
     };
+    /** Commands proposed in this pass of the consensus loop, proposed together at its end. */
+    private final List<Command> proposedThisPass = new ArrayList<>();
     private final ProposalTracker.Replica proposer = new ProposalTracker.Replica() {
         @Override
         public void propose(Command command) {
-            if (replica != null) {
-                step(() -> replica.propose(command));
+            if (replica == null) {
+                return;
             }
+            // One step for all of a pass's commands: the leader batches them into as few slots as
+            // it can, instead of a slot (and an Accept per member) per command as they come.
+            if (proposedThisPass.isEmpty()) {
+                loop.atEndOfPass(GroupRuntime.this::proposeThisPass);
+            }
+            proposedThisPass.add(command);
         }
 
         @Override
@@ -210,6 +220,14 @@ final class GroupRuntime {
         reads.tick(reader);
         installer.tick();
         refreshFollowerLag();
+    }
+
+    private void proposeThisPass() {
+        List<Command> commands = List.copyOf(proposedThisPass);
+        proposedThisPass.clear();
+        if (replica != null) {
+            step(() -> replica.proposeAll(commands));
+        }
     }
 
     private void onPropose(PendingProposal proposal) {

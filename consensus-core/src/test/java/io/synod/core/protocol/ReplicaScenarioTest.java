@@ -29,6 +29,35 @@ class ReplicaScenarioTest {
     }
 
     @Test
+    void commandsProposedTogetherShareOneSlotAndOneAcceptPerFollower() {
+        TestCluster cluster = TestCluster.withFirstCandidate(3);
+        cluster.run(30);
+        List<Command> commands = List.of(new Command(1, "a".getBytes()), new Command(2, "b".getBytes()),
+                new Command(3, "c".getBytes()));
+        Ready ready = cluster.replica(1).proposeAll(commands);
+        List<Message> accepts = ready.messages().stream().filter(m -> m instanceof Message.Accept).toList();
+        assertEquals(2, accepts.size(), "one Accept per other member (the leader votes locally): " + accepts);
+        for (Message accept : accepts) {
+            assertEquals(new Value.Batch(commands), ((Message.Accept) accept).value());
+        }
+        cluster.handle(1, ready);
+        cluster.deliverAll();
+        for (int node = 1; node <= 3; node++) {
+            assertEquals(List.of(1L, 2L, 3L), cluster.appliedCommandIds(node), "node " + node);
+        }
+    }
+
+    @Test
+    void commandsProposedTogetherOnAFollowerAreEachRefusedWithTheLeader() {
+        TestCluster cluster = TestCluster.withFirstCandidate(3);
+        cluster.run(30);
+        Ready ready = cluster.replica(2).proposeAll(List.of(new Command(5, "x".getBytes()), new Command(6, "y".getBytes())));
+        assertEquals(List.of(5L, 6L), ready.rejections().stream().map(Rejection::commandId).toList());
+        assertTrue(ready.rejections().stream().allMatch(r -> r.reason() == Rejection.Reason.NOT_LEADER && r.leaderHint() == 1),
+                ready.rejections().toString());
+    }
+
+    @Test
     void followersLearnACommitAtOnceWhenNoAcceptWouldCarryIt() {
         TestCluster cluster = TestCluster.withFirstCandidate(3);
         cluster.run(30);
