@@ -164,12 +164,17 @@ public final class RocksDbStorage implements Storage {
         }
     }
 
-    /** How many batches group commit wrote, and how many ops they held (for benchmarks). */
-    long batchesWritten() {
+    /**
+     * How many batches group commit has written since this storage was opened: with
+     * {@link RocksDbStorageOptions#syncWrites()} (the default), one fsync each. For monitoring and
+     * benchmarks (fsyncs per committed command).
+     */
+    public long batchesWritten() {
         return writer.batchesWritten();
     }
 
-    long opsWritten() {
+    /** How many writes (appends, truncations, snapshot commits) those batches held since this storage was opened. */
+    public long opsWritten() {
         return writer.opsWritten();
     }
 

@@ -54,7 +54,7 @@ public final class Json {
         out.append('"');
     }
 
-    /** Parses a flat object: values come back as String, Long, Boolean or null. */
+    /** Parses a flat object: values come back as String, Long (whole numbers), Double, Boolean or null. */
     public static Map<String, Object> parse(String json) {
         Parser p = new Parser(json);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -134,13 +134,16 @@ public final class Json {
                 return false;
             }
             int start = pos;
-            while (pos < s.length() && (Character.isDigit(s.charAt(pos)) || s.charAt(pos) == '-')) {
+            boolean fraction = false;
+            while (pos < s.length() && "0123456789-+.eE".indexOf(s.charAt(pos)) >= 0) {
+                fraction |= "+.eE".indexOf(s.charAt(pos)) >= 0;
                 pos++;
             }
             if (start == pos) {
                 throw new IllegalArgumentException("unexpected '" + c + "' at " + pos + " in " + s);
             }
-            return Long.parseLong(s.substring(start, pos));
+            String number = s.substring(start, pos);
+            return fraction ? (Object) Double.parseDouble(number) : (Object) Long.parseLong(number);
         }
 
         String string() {

@@ -1,0 +1,271 @@
+package io.synod.examples.bench;
+
+import io.synod.examples.demo.LocalProcesses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code synod bench}: a replicated group of 3 (or 5) replica processes on loopback, each with
+ * RocksDB in a fresh temporary directory and fsync on every batch, driven by a closed loop of
+ * concurrent clients that propose fixed-size commands inside the leader's JVM (embedded mode, the
+ * way an embedding service uses the library). Prints one JSON line in the format of the peers'
+ * harness (SOFAJRaft, Ratis, ZooKeeper) so that the results line up. Stops only the processes it
+ * started, by their handles, and removes its directory.
+ */
+@Command(name = "bench", description = "benchmark a replicated group on this machine and print one JSON line")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-r", "--replicas"}, defaultValue = "3", description = "replica processes: 3 or 5 (default: ${DEFAULT-VALUE})")
+    int replicas;
+
+    @Option(names = {"-c", "--clients"}, defaultValue = "64", description = "concurrent closed-loop clients (default: ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = {"-v", "--value-bytes"}, defaultValue = "128", description = "bytes per command, at least 12 (default: ${DEFAULT-VALUE})")
+    int valueBytes;
+
+    @Option(names = {"-w", "--warmup"}, defaultValue = "30", description = "warm-up seconds, not measured (default: ${DEFAULT-VALUE})")
+    double warmupSeconds;
+
+    @Option(names = {"-m", "--seconds"}, defaultValue = "30", description = "measured seconds (default: ${DEFAULT-VALUE})")
+    double seconds;
+
+    @Option(names = "--max-ops", defaultValue = "50000000", description = "stop the load after this many operations (default: ${DEFAULT-VALUE})")
+    long maxOps;
+
+    @Option(names = "--replica-jvm", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
+            description = "JVM options of each replica process (default: ${DEFAULT-VALUE}, as the peers' harness)")
+    String replicaJvm;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        String invalid = invalidOptions();
+        if (invalid != null) {
+            err.println("synod bench: " + invalid);
+            return 2;
+        }
+        Path root = Files.createTempDirectory("synod-bench");
+        List<Replica> started = new ArrayList<>();
+        try {
+            List<Integer> ports = LocalProcesses.freePorts(replicas);
+            String members = java.util.stream.IntStream.rangeClosed(1, replicas)
+                    .mapToObj(id -> id + "=" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + ports.get(id - 1))
+                    .collect(Collectors.joining(","));
+            for (int id = 1; id <= replicas; id++) {
+                started.add(Replica.start(id, members, root, replicaJvm));
+            }
+            for (Replica replica : started) {
+                replica.await("ready", 60);
+            }
+            Replica leader = awaitLeader(started, 60);
+            err.printf("synod bench: %d replicas ready, node %d leads; %d clients, %d-byte commands, %.0f s warm-up,"
+                    + " %.0f s measured%n", replicas, leader.id, clients, valueBytes, warmupSeconds, seconds);
+            err.flush();
+            leader.send(String.format(Locale.ROOT, "load %d %d %.3f %.3f %d", clients, valueBytes, warmupSeconds, seconds,
+                    maxOps));
+            leader.await("window-start", (long) warmupSeconds + 60);
+            CpuSample before = CpuSample.take(started);
+            leader.await("window-end", (long) seconds + 60);
+            CpuSample after = CpuSample.take(started);
+            String result = leader.await("result", 120);
+            spec.commandLine().getOut().println(json(parse(result), before, after));
+            spec.commandLine().getOut().flush();
+            return 0;
+        } finally {
+            for (Replica replica : started) {
+                replica.stop();
+            }
+            deleteRecursively(root);
+        }
+    }
+
+    private String invalidOptions() {
+        if (replicas != 3 && replicas != 5) {
+            return "--replicas must be 3 or 5, got " + replicas;
+        }
+        if (clients < 1 || clients > 4096) {
+            return "--clients must be between 1 and 4096, got " + clients;
+        }
+        if (valueBytes < 12 || valueBytes > 1 << 20) {
+            return "--value-bytes must be between 12 (client id and sequence number) and 1048576, got " + valueBytes;
+        }
+        if (warmupSeconds < 0 || seconds <= 0 || warmupSeconds + seconds > 3600) {
+            return "--warmup must be >= 0 and --seconds > 0, together at most 3600 s; got " + warmupSeconds + " and " + seconds;
+        }
+        if (maxOps < 1) {
+            return "--max-ops must be at least 1, got " + maxOps;
+        }
+        return null;
+    }
+
+    private static Replica awaitLeader(List<Replica> replicas, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            for (Replica replica : replicas) {
+                if (replica.leading) {
+                    return replica;
+                }
+                replica.drainRoles();
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("no replica became leader within " + seconds + " s; see the logs in the"
+                + " replicas' directory");
+    }
+
+    private static Map<String, String> parse(String resultLine) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : resultLine.substring("result ".length()).split(" ")) {
+            String[] kv = pair.split("=", 2);
+            fields.put(kv[0], kv[1]);
+        }
+        return fields;
+    }
+
+    private String json(Map<String, String> r, CpuSample before, CpuSample after) {
+        long ops = Long.parseLong(r.get("ops"));
+        double window = Double.parseDouble(r.get("seconds"));
+        double wall = (after.wallNanos - before.wallNanos) / 1e9;
+        double own = after.ownSeconds - before.ownSeconds;
+        double machine = after.machineSeconds - before.machineSeconds;
+        long fsyncs = Long.parseLong(r.get("leader_fsyncs"));
+        return String.format(Locale.ROOT, "{\"system\":\"synod\",\"client\":\"in-process (leader JVM), propose()\","
+                        + "\"replicas\":%d,\"clients\":%d,\"value_bytes\":%d,\"ops\":%d,\"seconds\":%.3f,\"ops_per_s\":%.1f,"
+                        + "\"p50_ms\":%s,\"p99_ms\":%s,\"p999_ms\":%s,\"max_ms\":%s,\"mean_ms\":%s,\"errors\":%s,"
+                        + "\"warmup_s\":%.1f,\"fsync\":\"per batch: RocksDB WAL synced before a vote is sent, on every replica\","
+                        + "\"leader_fsyncs_per_op\":%.4f,\"leader_heap_peak_mb\":%s,"
+                        + "\"win_own_cpu_cores\":%.2f,\"win_other_cpu_cores\":%.2f,\"cpu_ms_per_op\":%.4f}",
+                replicas, clients, valueBytes, ops, window, ops / window, r.get("p50_ms"), r.get("p99_ms"),
+                r.get("p999_ms"), r.get("max_ms"), r.get("mean_ms"), r.get("errors"), warmupSeconds,
+                ops == 0 ? 0.0 : (double) fsyncs / ops, r.get("leader_heap_peak_mb"),
+                own / wall, Math.max(0, machine - own) / wall, ops == 0 ? 0.0 : own * 1000 / ops);
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + root, e);
+        }
+    }
+
+    /** CPU used so far by the replica processes and by the whole machine. */
+    private record CpuSample(long wallNanos, double ownSeconds, double machineSeconds) {
+        static CpuSample take(List<Replica> replicas) {
+            double own = replicas.stream().mapToDouble(r -> ProcessCpu.processSeconds(r.process.pid())).sum()
+                    + ProcessCpu.processSeconds(ProcessHandle.current().pid());
+            return new CpuSample(System.nanoTime(), own, ProcessCpu.machineSeconds());
+        }
+    }
+
+    /** One replica process and the lines it prints. */
+    private static final class Replica {
+        final int id;
+        final Process process;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        volatile boolean leading;
+
+        private Replica(int id, Process process) {
+            this.id = id;
+            this.process = process;
+        }
+
+        static Replica start(int id, String members, Path root, String jvmOptions) throws IOException {
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.synod.examples.Synod", "bench-node",
+                    "--node", Integer.toString(id), "--members", members, "--data", root.resolve("node-" + id).toString()));
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("node-" + id + ".log").toFile())).start();
+            Replica replica = new Replica(id, process);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        if (line.equals("leader")) {
+                            replica.leading = true;
+                        } else if (line.equals("follower")) {
+                            replica.leading = false;
+                        }
+                        replica.lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the replica ended
+                }
+            }, "bench-replica-" + id);
+            reader.setDaemon(true);
+            reader.start();
+            return replica;
+        }
+
+        void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        /** Waits for a line starting with {@code prefix}, skipping role changes; throws naming what it saw otherwise. */
+        String await(String prefix, long seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (true) {
+                String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new IllegalStateException("replica " + id + " did not report '" + prefix + "' within " + seconds
+                            + " s" + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")"));
+                }
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+                if (line.equals("not-leader")) {
+                    throw new IllegalStateException("replica " + id + " lost the leadership before the load started");
+                }
+            }
+        }
+
+        /** Drops role lines already read (their effect is in {@link #leading}). */
+        void drainRoles() {
+            lines.removeIf(l -> l.equals("leader") || l.equals("follower"));
+        }
+
+        void stop() throws InterruptedException {
+            if (process.isAlive()) {
+                try {
+                    send("exit");
+                } catch (IOException e) {
+                    // already gone
+                }
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+}
