@@ -5,8 +5,11 @@ import io.synod.core.protocol.AcceptedEntry;
 import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.JournalRecord;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -38,11 +41,80 @@ public final class JournalCodec {
         }
     }
 
+    // JournalRecordPb, AcceptedEntryPb and ChosenEntryPb field numbers (synod.proto).
+    private static final int RECORD_GROUP = 1;
+    private static final int RECORD_ACCEPTED = 3;
+    private static final int RECORD_CHOSEN = 4;
+    private static final int ENTRY_SLOT = 1;
+    private static final int ACCEPTED_BALLOT = 2;
+    private static final int ACCEPTED_VALUE = 3;
+    private static final int CHOSEN_VALUE = 2;
+
+    /**
+     * The stored frame of {@code record}. Votes and chosen values — a journal write per slot — are
+     * written straight in protobuf's wire format into the frame (no intermediate protobuf objects,
+     * one copy of each payload); the bytes are exactly the generated code's, which
+     * {@code JournalCodecProperties} holds it to. Promises go through the generated code.
+     */
     public static byte[] encode(JournalRecord record) {
+        try {
+            if (record instanceof JournalRecord.AcceptedValue a) {
+                int value = WireCodec.valueSize(a.value());
+                int entry = WireCodec.uint64Size(ENTRY_SLOT, a.slot()) + WireCodec.ballotFieldSize(ACCEPTED_BALLOT, a.ballot())
+                        + WireCodec.lengthDelimitedSize(ACCEPTED_VALUE, value);
+                byte[] frame = new byte[HEADER_BYTES + WireCodec.uint64Size(RECORD_GROUP, a.groupId())
+                        + WireCodec.lengthDelimitedSize(RECORD_ACCEPTED, entry)];
+                CodedOutputStream out = CodedOutputStream.newInstance(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
+                WireCodec.writeUInt64(out, RECORD_GROUP, a.groupId());
+                writeLengthDelimitedTag(out, RECORD_ACCEPTED, entry);
+                WireCodec.writeUInt64(out, ENTRY_SLOT, a.slot());
+                WireCodec.writeBallot(out, ACCEPTED_BALLOT, a.ballot());
+                writeLengthDelimitedTag(out, ACCEPTED_VALUE, value);
+                WireCodec.writeValue(out, a.value());
+                return sealed(frame, out);
+            }
+            if (record instanceof JournalRecord.ChosenValue c) {
+                int value = WireCodec.valueSize(c.value());
+                int entry = WireCodec.uint64Size(ENTRY_SLOT, c.slot()) + WireCodec.lengthDelimitedSize(CHOSEN_VALUE, value);
+                byte[] frame = new byte[HEADER_BYTES + WireCodec.uint64Size(RECORD_GROUP, c.groupId())
+                        + WireCodec.lengthDelimitedSize(RECORD_CHOSEN, entry)];
+                CodedOutputStream out = CodedOutputStream.newInstance(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
+                WireCodec.writeUInt64(out, RECORD_GROUP, c.groupId());
+                writeLengthDelimitedTag(out, RECORD_CHOSEN, entry);
+                WireCodec.writeUInt64(out, ENTRY_SLOT, c.slot());
+                writeLengthDelimitedTag(out, CHOSEN_VALUE, value);
+                WireCodec.writeValue(out, c.value());
+                return sealed(frame, out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a journal record did not fit the frame its size was computed for", e);
+        }
+        return encodeGenerated(record);
+    }
+
+    /** The frame as the generated protobuf code writes it: the reference for {@link #encode}. */
+    static byte[] encodeGenerated(JournalRecord record) {
         byte[] payload = toProto(record).toByteArray();
         ByteBuffer frame = ByteBuffer.allocate(HEADER_BYTES + payload.length);
         frame.put(FORMAT_VERSION).putInt(crc32c(payload, 0, payload.length)).put(payload);
         return frame.array();
+    }
+
+    private static void writeLengthDelimitedTag(CodedOutputStream out, int field, int length) throws IOException {
+        out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(length);
+    }
+
+    /** Checks the payload filled the frame exactly, then writes the version and the payload's CRC32C in front. */
+    private static byte[] sealed(byte[] frame, CodedOutputStream out) {
+        out.checkNoSpaceLeft();
+        frame[0] = FORMAT_VERSION;
+        int crc = crc32c(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
+        frame[1] = (byte) (crc >>> 24);
+        frame[2] = (byte) (crc >>> 16);
+        frame[3] = (byte) (crc >>> 8);
+        frame[4] = (byte) crc;
+        return frame;
     }
 
     public static JournalRecord decode(byte[] frame) throws CodecException {

@@ -305,16 +305,25 @@ public final class WireCodec {
         return uint64Size(GROUP, message.groupId()) + uint32Size(FROM, message.from()) + uint32Size(TO, message.to());
     }
 
-    private static int ballotSize(Ballot ballot) {
+    static int ballotSize(Ballot ballot) {
         return uint64Size(1, ballot.round()) + uint32Size(2, ballot.nodeId());
     }
 
     private static int ballotFieldSize(Ballot ballot) {
-        int size = ballotSize(ballot);
-        return CodedOutputStream.computeTagSize(1) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        return ballotFieldSize(1, ballot);
     }
 
-    private static int valueSize(Value value) {
+    /** A ballot as message field {@code field}: tag, length and the ballot (written even when empty, as protobuf does for a set message). */
+    static int ballotFieldSize(int field, Ballot ballot) {
+        return lengthDelimitedSize(field, ballotSize(ballot));
+    }
+
+    /** Tag, length prefix and {@code length} bytes of a length-delimited field. */
+    static int lengthDelimitedSize(int field, int length) {
+        return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(length) + length;
+    }
+
+    static int valueSize(Value value) {
         if (!(value instanceof Value.Batch batch)) {
             return CodedOutputStream.computeBoolSize(1, true);
         }
@@ -326,20 +335,20 @@ public final class WireCodec {
         return size;
     }
 
-    private static int commandSize(Command command) {
+    static int commandSize(Command command) {
         int payload = command.sizeBytes();
         return uint64Size(1, command.id())
                 + (payload == 0 ? 0 : CodedOutputStream.computeTagSize(2) + CodedOutputStream.computeUInt32SizeNoTag(payload) + payload);
     }
 
-    private static void writeBallot(CodedOutputStream out, int field, Ballot ballot) throws IOException {
+    static void writeBallot(CodedOutputStream out, int field, Ballot ballot) throws IOException {
         out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(ballotSize(ballot));
         writeUInt64(out, 1, ballot.round());
         writeUInt32(out, 2, ballot.nodeId());
     }
 
-    private static void writeValue(CodedOutputStream out, Value value) throws IOException {
+    static void writeValue(CodedOutputStream out, Value value) throws IOException {
         if (!(value instanceof Value.Batch batch)) {
             out.writeBool(1, true);
             return;
@@ -357,21 +366,21 @@ public final class WireCodec {
     }
 
     // proto3: a scalar equal to its default (0) is not written.
-    private static int uint64Size(int field, long value) {
+    static int uint64Size(int field, long value) {
         return value == 0 ? 0 : CodedOutputStream.computeUInt64Size(field, value);
     }
 
-    private static int uint32Size(int field, int value) {
+    static int uint32Size(int field, int value) {
         return value == 0 ? 0 : CodedOutputStream.computeUInt32Size(field, value);
     }
 
-    private static void writeUInt64(CodedOutputStream out, int field, long value) throws IOException {
+    static void writeUInt64(CodedOutputStream out, int field, long value) throws IOException {
         if (value != 0) {
             out.writeUInt64(field, value);
         }
     }
 
-    private static void writeUInt32(CodedOutputStream out, int field, int value) throws IOException {
+    static void writeUInt32(CodedOutputStream out, int field, int value) throws IOException {
         if (value != 0) {
             out.writeUInt32(field, value);
         }
