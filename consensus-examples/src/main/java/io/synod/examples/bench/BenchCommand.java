@@ -12,9 +12,14 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -59,6 +64,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-ops", defaultValue = "50000000", description = "stop the load after this many operations (default: ${DEFAULT-VALUE})")
     long maxOps;
 
+    @Option(names = "--mode", defaultValue = "embedded",
+            description = "embedded: clients call propose() in the leader's JVM; remote: clients in this process send"
+                    + " POST /propose over HTTP/1.1 to the leader (default: ${DEFAULT-VALUE})")
+    String mode;
+
     @Option(names = "--replica-jvm", defaultValue = "-Xms1g -Xmx1g -XX:+UseG1GC",
             description = "JVM options of each replica process (default: ${DEFAULT-VALUE}, as the peers' harness)")
     String replicaJvm;
@@ -73,29 +83,39 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path root = Files.createTempDirectory("synod-bench");
         List<Replica> started = new ArrayList<>();
+        boolean remote = mode.equals("remote");
         try {
-            List<Integer> ports = LocalProcesses.freePorts(replicas);
+            List<Integer> ports = LocalProcesses.freePorts(2 * replicas);
+            String host = InetAddress.getLoopbackAddress().getHostAddress();
             String members = java.util.stream.IntStream.rangeClosed(1, replicas)
-                    .mapToObj(id -> id + "=" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + ports.get(id - 1))
+                    .mapToObj(id -> id + "=" + host + ":" + ports.get(id - 1))
                     .collect(Collectors.joining(","));
             for (int id = 1; id <= replicas; id++) {
-                started.add(Replica.start(id, members, root, replicaJvm));
+                String http = remote ? host + ":" + ports.get(replicas + id - 1) : null;
+                started.add(Replica.start(id, members, http, root, replicaJvm));
             }
             for (Replica replica : started) {
                 replica.await("ready", 60);
             }
             Replica leader = awaitLeader(started, 60);
-            err.printf("synod bench: %d replicas ready, node %d leads; %d clients, %d-byte commands, %.0f s warm-up,"
-                    + " %.0f s measured%n", replicas, leader.id, clients, valueBytes, warmupSeconds, seconds);
+            err.printf("synod bench: %d replicas ready, node %d leads; %d %s clients, %d-byte commands, %.0f s warm-up,"
+                    + " %.0f s measured%n", replicas, leader.id, clients, mode, valueBytes, warmupSeconds, seconds);
             err.flush();
-            leader.send(String.format(Locale.ROOT, "load %d %d %.3f %.3f %d", clients, valueBytes, warmupSeconds, seconds,
-                    maxOps));
-            leader.await("window-start", (long) warmupSeconds + 60);
-            CpuSample before = CpuSample.take(started);
-            leader.await("window-end", (long) seconds + 60);
-            CpuSample after = CpuSample.take(started);
-            String result = leader.await("result", 120);
-            spec.commandLine().getOut().println(json(parse(result), before, after));
+            Map<String, String> result;
+            CpuSample[] window = new CpuSample[2];
+            if (remote) {
+                result = runRemote(leader, URI.create("http://" + host + ":" + ports.get(replicas + leader.id - 1)
+                        + "/propose"), started, window);
+            } else {
+                leader.send(String.format(Locale.ROOT, "load %d %d %.3f %.3f %d", clients, valueBytes, warmupSeconds,
+                        seconds, maxOps));
+                leader.await("window-start", (long) warmupSeconds + 60);
+                window[0] = CpuSample.take(started);
+                leader.await("window-end", (long) seconds + 60);
+                window[1] = CpuSample.take(started);
+                result = parse(leader.await("result", 120));
+            }
+            spec.commandLine().getOut().println(json(result, window[0], window[1]));
             spec.commandLine().getOut().flush();
             return 0;
         } finally {
@@ -103,6 +123,71 @@ public final class BenchCommand implements Callable<Integer> {
                 replica.stop();
             }
             deleteRecursively(root);
+        }
+    }
+
+    /** The remote mode: the load runs here, against the leader's HTTP endpoint; the leader reports its fsyncs and heap. */
+    private Map<String, String> runRemote(Replica leader, URI propose, List<Replica> replicas, CpuSample[] window)
+            throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        LoadGenerator.Proposer proposer = (command, timeoutMillis) -> {
+            HttpRequest request = HttpRequest.newBuilder(propose).timeout(Duration.ofMillis(timeoutMillis))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(command)).build();
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        };
+        long[] syncs = new long[2];
+        long[] heapPeakMb = new long[1];
+        LoadGenerator.Window measured = new LoadGenerator(proposer, clients, valueBytes, maxOps, true).run(warmupSeconds,
+                seconds, new LoadGenerator.WindowListener() {
+                    @Override
+                    public void windowStarts() {
+                        window[0] = CpuSample.take(replicas);
+                        syncs[0] = askSyncs(leader)[0];
+                    }
+
+                    @Override
+                    public void windowEnds() {
+                        window[1] = CpuSample.take(replicas);
+                        long[] reply = askSyncs(leader);
+                        syncs[1] = reply[0];
+                        heapPeakMb[0] = reply[1];
+                    }
+                });
+        org.HdrHistogram.Histogram h = measured.latencyMicros();
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("ops", Long.toString(measured.ops()));
+        fields.put("errors", Long.toString(measured.errors()));
+        fields.put("seconds", String.format(Locale.ROOT, "%.3f", measured.seconds()));
+        fields.put("p50_ms", ms(h.getValueAtPercentile(50)));
+        fields.put("p99_ms", ms(h.getValueAtPercentile(99)));
+        fields.put("p999_ms", ms(h.getValueAtPercentile(99.9)));
+        fields.put("max_ms", ms(h.getMaxValue()));
+        fields.put("mean_ms", String.format(Locale.ROOT, "%.3f", h.getMean() / 1000.0));
+        fields.put("leader_fsyncs", Long.toString(syncs[1] - syncs[0]));
+        fields.put("leader_heap_peak_mb", Long.toString(heapPeakMb[0]));
+        return fields;
+    }
+
+    private static String ms(long micros) {
+        return String.format(Locale.ROOT, "%.3f", micros / 1000.0);
+    }
+
+    /** The leader's synced batches so far and its heap peak (MiB) since the last ask. */
+    private static long[] askSyncs(Replica leader) {
+        try {
+            leader.send("syncs");
+            String[] words = leader.await("syncs", 30).split(" ");
+            return new long[] {Long.parseLong(words[1]), Long.parseLong(words[2])};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the leader for its fsync count", e);
         }
     }
 
@@ -118,6 +203,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (warmupSeconds < 0 || seconds <= 0 || warmupSeconds + seconds > 3600) {
             return "--warmup must be >= 0 and --seconds > 0, together at most 3600 s; got " + warmupSeconds + " and " + seconds;
+        }
+        if (!mode.equals("embedded") && !mode.equals("remote")) {
+            return "--mode must be embedded or remote, got '" + mode + "'";
         }
         if (maxOps < 1) {
             return "--max-ops must be at least 1, got " + maxOps;
@@ -156,13 +244,15 @@ public final class BenchCommand implements Callable<Integer> {
         double own = after.ownSeconds - before.ownSeconds;
         double machine = after.machineSeconds - before.machineSeconds;
         long fsyncs = Long.parseLong(r.get("leader_fsyncs"));
-        return String.format(Locale.ROOT, "{\"system\":\"synod\",\"client\":\"in-process (leader JVM), propose()\","
+        String client = mode.equals("remote") ? "remote, POST /propose over HTTP/1.1 (JDK HttpClient, a connection per client)"
+                : "in-process (leader JVM), propose()";
+        return String.format(Locale.ROOT, "{\"system\":\"synod\",\"client\":\"%s\","
                         + "\"replicas\":%d,\"clients\":%d,\"value_bytes\":%d,\"ops\":%d,\"seconds\":%.3f,\"ops_per_s\":%.1f,"
                         + "\"p50_ms\":%s,\"p99_ms\":%s,\"p999_ms\":%s,\"max_ms\":%s,\"mean_ms\":%s,\"errors\":%s,"
                         + "\"warmup_s\":%.1f,\"fsync\":\"per batch: RocksDB WAL synced before a vote is sent, on every replica\","
                         + "\"leader_fsyncs_per_op\":%.4f,\"leader_heap_peak_mb\":%s,"
                         + "\"win_own_cpu_cores\":%.2f,\"win_other_cpu_cores\":%.2f,\"cpu_ms_per_op\":%.4f}",
-                replicas, clients, valueBytes, ops, window, ops / window, r.get("p50_ms"), r.get("p99_ms"),
+                client, replicas, clients, valueBytes, ops, window, ops / window, r.get("p50_ms"), r.get("p99_ms"),
                 r.get("p999_ms"), r.get("max_ms"), r.get("mean_ms"), r.get("errors"), warmupSeconds,
                 ops == 0 ? 0.0 : (double) fsyncs / ops, r.get("leader_heap_peak_mb"),
                 own / wall, Math.max(0, machine - own) / wall, ops == 0 ? 0.0 : own * 1000 / ops);
@@ -197,12 +287,15 @@ public final class BenchCommand implements Callable<Integer> {
             this.process = process;
         }
 
-        static Replica start(int id, String members, Path root, String jvmOptions) throws IOException {
+        static Replica start(int id, String members, String http, Path root, String jvmOptions) throws IOException {
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse("java"));
             command.addAll(List.of(jvmOptions.trim().split("\\s+")));
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.synod.examples.Synod", "bench-node",
                     "--node", Integer.toString(id), "--members", members, "--data", root.resolve("node-" + id).toString()));
+            if (http != null) {
+                command.addAll(List.of("--http", http));
+            }
             Process process = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(root.resolve("node-" + id + ".log").toFile())).start();
             Replica replica = new Replica(id, process);

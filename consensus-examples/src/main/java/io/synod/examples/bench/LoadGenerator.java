@@ -4,6 +4,7 @@ import io.synod.core.api.ReplicatedGroup;
 import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -32,13 +33,37 @@ final class LoadGenerator {
         void windowEnds();
     }
 
-    private final ReplicatedGroup group;
+    /** Where the clients send their commands: the leader's {@code propose}, in process or over the network. */
+    interface Proposer {
+        /** Proposes {@code command} and waits for its result; false if it failed or timed out. */
+        boolean propose(byte[] command, long timeoutMillis) throws InterruptedException;
+    }
+
+    /** The embedded mode: clients call the group's {@code propose} in this JVM. */
+    static Proposer inProcess(ReplicatedGroup group) {
+        return (command, timeoutMillis) -> {
+            try {
+                group.propose(command).get(timeoutMillis, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+        };
+    }
+
+    private final Proposer proposer;
     private final int clients;
     private final int valueBytes;
     private final long maxOps;
+    private final boolean text;
 
-    LoadGenerator(ReplicatedGroup group, int clients, int valueBytes, long maxOps) {
-        this.group = group;
+    /**
+     * @param text commands of printable ASCII only (for a text protocol): the client id as four
+     *             base-64 digits, the sequence number in hex, then filler
+     */
+    LoadGenerator(Proposer proposer, int clients, int valueBytes, long maxOps, boolean text) {
+        this.proposer = proposer;
+        this.text = text;
         this.clients = clients;
         this.valueBytes = valueBytes;
         this.maxOps = maxOps;
@@ -71,6 +96,17 @@ final class LoadGenerator {
         return new Window(ops, errors, measuredSeconds, merged, windowStart, windowEnd);
     }
 
+    /** {@code id} as four printable bytes (base-64 digits): distinct for up to 16,777,216 clients. */
+    static byte[] asciiId(int id) {
+        String digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        byte[] out = new byte[4];
+        for (int i = 3; i >= 0; i--) {
+            out[i] = (byte) digits.charAt(id & 63);
+            id >>>= 6;
+        }
+        return out;
+    }
+
     private static void sleepUntil(long nanoTime) throws InterruptedException {
         for (long left; (left = nanoTime - System.nanoTime()) > 0; ) {
             TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
@@ -99,20 +135,24 @@ final class LoadGenerator {
         @Override
         public void run() {
             ByteBuffer command = ByteBuffer.allocate(valueBytes); // at least 12 bytes, checked by the command line
+            if (text) {
+                java.util.Arrays.fill(command.array(), (byte) 'x');
+            }
             for (long sequence = 0; sequence < maxOps; sequence++) {
                 long began = System.nanoTime();
                 if (began >= windowEnd) {
                     return;
                 }
                 command.clear();
-                command.putInt(id).putLong(sequence);
+                if (text) {
+                    command.put(asciiId(id)).put(String.format("%08x", sequence & 0xffffffffL).getBytes(StandardCharsets.US_ASCII));
+                } else {
+                    command.putInt(id).putLong(sequence);
+                }
                 byte[] bytes = command.array().clone();
                 boolean ok;
                 try {
-                    group.propose(bytes).get(OP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-                    ok = true;
-                } catch (ExecutionException | TimeoutException e) {
-                    ok = false;
+                    ok = proposer.propose(bytes, OP_TIMEOUT_MILLIS);
                 } catch (InterruptedException e) {
                     return;
                 }

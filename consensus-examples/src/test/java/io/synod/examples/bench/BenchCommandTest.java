@@ -21,15 +21,25 @@ class BenchCommandTest {
 
     @Test
     void aShortRunPrintsOneJsonLineOfMeasurements() {
+        assertAShortRunMeasures("embedded", "in-process");
+    }
+
+    @Test
+    void theRemoteModeSendsTheLoadOverHttp() {
+        assertAShortRunMeasures("remote", "HTTP");
+    }
+
+    private static void assertAShortRunMeasures(String mode, String clientMentions) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = run(out, err, "bench", "--clients", "4", "--warmup", "1", "--seconds", "2",
+        int exit = run(out, err, "bench", "--mode", mode, "--clients", "4", "--warmup", "1", "--seconds", "2",
                 "--replica-jvm", "-Xmx256m -XX:+UseSerialGC");
         assertEquals(0, exit, err.toString());
         String line = out.toString().trim();
         assertEquals(1, line.lines().count(), line);
         Map<String, Object> result = Json.parse(line);
         assertEquals("synod", result.get("system"));
+        assertTrue(((String) result.get("client")).contains(clientMentions), line);
         assertEquals(4, ((Number) result.get("clients")).intValue());
         assertEquals(128, ((Number) result.get("value_bytes")).intValue());
         assertTrue(((Number) result.get("ops")).longValue() > 0, line);
@@ -48,6 +58,9 @@ class BenchCommandTest {
         err = new StringWriter();
         assertEquals(2, run(new StringWriter(), err, "bench", "--value-bytes", "8"));
         assertTrue(err.toString().contains("--value-bytes must be between 12"), err.toString());
+        err = new StringWriter();
+        assertEquals(2, run(new StringWriter(), err, "bench", "--mode", "cloud"));
+        assertTrue(err.toString().contains("--mode must be embedded or remote, got 'cloud'"), err.toString());
     }
 
     private static int run(StringWriter out, StringWriter err, String... args) {
