@@ -43,6 +43,8 @@ import java.util.stream.Stream;
  */
 @Command(name = "bench", description = "benchmark a replicated group on this machine and print one JSON line")
 public final class BenchCommand implements Callable<Integer> {
+    private static final long STABLE_LEADER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     @Spec
     CommandSpec spec;
 
@@ -107,9 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
                 result = runRemote(leader, URI.create("http://" + host + ":" + ports.get(replicas + leader.id - 1)
                         + "/propose"), started, window);
             } else {
-                leader.send(String.format(Locale.ROOT, "load %d %d %.3f %.3f %d", clients, valueBytes, warmupSeconds,
-                        seconds, maxOps));
-                leader.await("window-start", (long) warmupSeconds + 60);
+                leader = startLoad(leader, started);
                 window[0] = CpuSample.take(started);
                 leader.await("window-end", (long) seconds + 60);
                 window[1] = CpuSample.take(started);
@@ -123,6 +123,28 @@ public final class BenchCommand implements Callable<Integer> {
                 replica.stop();
             }
             deleteRecursively(root);
+        }
+    }
+
+    /**
+     * Asks {@code leader} to run the load and waits for its window to start. A leader can lose its
+     * office between reporting it and receiving the load (a new group settling while its JVMs
+     * start): then the load goes to whoever leads next, a few times at most.
+     */
+    private Replica startLoad(Replica leader, List<Replica> replicas) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            leader.send(String.format(Locale.ROOT, "load %d %d %.3f %.3f %d", clients, valueBytes, warmupSeconds,
+                    seconds, maxOps));
+            String answer = leader.awaitAny(List.of("window-start", "not-leader"), (long) warmupSeconds + 60);
+            if (answer.startsWith("window-start")) {
+                return leader;
+            }
+            if (attempt == 5) {
+                throw new IllegalStateException("the leadership kept moving: 5 replicas in a row had lost it by the time"
+                        + " the load reached them");
+            }
+            spec.commandLine().getErr().printf("synod bench: node %d no longer leads; finding the new leader%n", leader.id);
+            leader = awaitLeader(replicas, 60);
         }
     }
 
@@ -213,11 +235,13 @@ public final class BenchCommand implements Callable<Integer> {
         return null;
     }
 
+    /** The replica that has led for at least a second (a new group may change leaders while its JVMs warm up). */
     private static Replica awaitLeader(List<Replica> replicas, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             for (Replica replica : replicas) {
-                if (replica.leading) {
+                long since = replica.leadingSinceNanos;
+                if (since != 0 && System.nanoTime() - since >= STABLE_LEADER_NANOS) {
                     return replica;
                 }
                 replica.drainRoles();
@@ -280,7 +304,8 @@ public final class BenchCommand implements Callable<Integer> {
         final int id;
         final Process process;
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        volatile boolean leading;
+        /** When this replica last reported becoming leader (System.nanoTime()), or 0 while it does not lead. */
+        volatile long leadingSinceNanos;
 
         private Replica(int id, Process process) {
             this.id = id;
@@ -304,9 +329,9 @@ public final class BenchCommand implements Callable<Integer> {
                         StandardCharsets.UTF_8))) {
                     for (String line; (line = in.readLine()) != null; ) {
                         if (line.equals("leader")) {
-                            replica.leading = true;
+                            replica.leadingSinceNanos = Math.max(1, System.nanoTime());
                         } else if (line.equals("follower")) {
-                            replica.leading = false;
+                            replica.leadingSinceNanos = 0;
                         }
                         replica.lines.add(line);
                     }
@@ -324,25 +349,29 @@ public final class BenchCommand implements Callable<Integer> {
             process.getOutputStream().flush();
         }
 
-        /** Waits for a line starting with {@code prefix}, skipping role changes; throws naming what it saw otherwise. */
+        /** Waits for a line starting with {@code prefix}, skipping others (role changes). */
         String await(String prefix, long seconds) throws InterruptedException {
+            return awaitAny(List.of(prefix), seconds);
+        }
+
+        /** Waits for a line starting with one of {@code prefixes}, skipping others; throws naming them on timeout. */
+        String awaitAny(List<String> prefixes, long seconds) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (true) {
                 String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    throw new IllegalStateException("replica " + id + " did not report '" + prefix + "' within " + seconds
+                    throw new IllegalStateException("replica " + id + " did not report " + prefixes + " within " + seconds
                             + " s" + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")"));
                 }
-                if (line.startsWith(prefix)) {
-                    return line;
-                }
-                if (line.equals("not-leader")) {
-                    throw new IllegalStateException("replica " + id + " lost the leadership before the load started");
+                for (String prefix : prefixes) {
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
                 }
             }
         }
 
-        /** Drops role lines already read (their effect is in {@link #leading}). */
+        /** Drops role lines already read (their effect is in {@link #leadingSinceNanos}). */
         void drainRoles() {
             lines.removeIf(l -> l.equals("leader") || l.equals("follower"));
         }
