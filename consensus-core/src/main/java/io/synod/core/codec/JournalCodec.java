@@ -60,31 +60,23 @@ public final class JournalCodec {
         try {
             if (record instanceof JournalRecord.AcceptedValue a) {
                 int value = WireCodec.valueSize(a.value());
-                int entry = WireCodec.uint64Size(ENTRY_SLOT, a.slot()) + WireCodec.ballotFieldSize(ACCEPTED_BALLOT, a.ballot())
-                        + WireCodec.lengthDelimitedSize(ACCEPTED_VALUE, value);
-                byte[] frame = new byte[HEADER_BYTES + WireCodec.uint64Size(RECORD_GROUP, a.groupId())
-                        + WireCodec.lengthDelimitedSize(RECORD_ACCEPTED, entry)];
-                CodedOutputStream out = CodedOutputStream.newInstance(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
-                WireCodec.writeUInt64(out, RECORD_GROUP, a.groupId());
-                writeLengthDelimitedTag(out, RECORD_ACCEPTED, entry);
-                WireCodec.writeUInt64(out, ENTRY_SLOT, a.slot());
-                WireCodec.writeBallot(out, ACCEPTED_BALLOT, a.ballot());
-                writeLengthDelimitedTag(out, ACCEPTED_VALUE, value);
-                WireCodec.writeValue(out, a.value());
-                return sealed(frame, out);
+                Frame frame = startFrame(a.groupId(), RECORD_ACCEPTED, WireCodec.uint64Size(ENTRY_SLOT, a.slot())
+                        + WireCodec.ballotFieldSize(ACCEPTED_BALLOT, a.ballot())
+                        + WireCodec.lengthDelimitedSize(ACCEPTED_VALUE, value));
+                WireCodec.writeUInt64(frame.out(), ENTRY_SLOT, a.slot());
+                WireCodec.writeBallot(frame.out(), ACCEPTED_BALLOT, a.ballot());
+                writeLengthDelimitedTag(frame.out(), ACCEPTED_VALUE, value);
+                WireCodec.writeValue(frame.out(), a.value());
+                return frame.sealed();
             }
             if (record instanceof JournalRecord.ChosenValue c) {
                 int value = WireCodec.valueSize(c.value());
-                int entry = WireCodec.uint64Size(ENTRY_SLOT, c.slot()) + WireCodec.lengthDelimitedSize(CHOSEN_VALUE, value);
-                byte[] frame = new byte[HEADER_BYTES + WireCodec.uint64Size(RECORD_GROUP, c.groupId())
-                        + WireCodec.lengthDelimitedSize(RECORD_CHOSEN, entry)];
-                CodedOutputStream out = CodedOutputStream.newInstance(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
-                WireCodec.writeUInt64(out, RECORD_GROUP, c.groupId());
-                writeLengthDelimitedTag(out, RECORD_CHOSEN, entry);
-                WireCodec.writeUInt64(out, ENTRY_SLOT, c.slot());
-                writeLengthDelimitedTag(out, CHOSEN_VALUE, value);
-                WireCodec.writeValue(out, c.value());
-                return sealed(frame, out);
+                Frame frame = startFrame(c.groupId(), RECORD_CHOSEN, WireCodec.uint64Size(ENTRY_SLOT, c.slot())
+                        + WireCodec.lengthDelimitedSize(CHOSEN_VALUE, value));
+                WireCodec.writeUInt64(frame.out(), ENTRY_SLOT, c.slot());
+                writeLengthDelimitedTag(frame.out(), CHOSEN_VALUE, value);
+                WireCodec.writeValue(frame.out(), c.value());
+                return frame.sealed();
             }
         } catch (IOException e) {
             throw new IllegalStateException("a journal record did not fit the frame its size was computed for", e);
@@ -105,16 +97,32 @@ public final class JournalCodec {
         out.writeUInt32NoTag(length);
     }
 
-    /** Checks the payload filled the frame exactly, then writes the version and the payload's CRC32C in front. */
-    private static byte[] sealed(byte[] frame, CodedOutputStream out) {
-        out.checkNoSpaceLeft();
-        frame[0] = FORMAT_VERSION;
-        int crc = crc32c(frame, HEADER_BYTES, frame.length - HEADER_BYTES);
-        frame[1] = (byte) (crc >>> 24);
-        frame[2] = (byte) (crc >>> 16);
-        frame[3] = (byte) (crc >>> 8);
-        frame[4] = (byte) crc;
-        return frame;
+    /** A frame being written: the bytes (header first) and the stream over its payload. */
+    private record Frame(byte[] bytes, CodedOutputStream out) {
+        /** Checks the payload filled the frame exactly, then writes the version and the payload's CRC32C in front. */
+        byte[] sealed() {
+            out.checkNoSpaceLeft();
+            bytes[0] = FORMAT_VERSION;
+            int crc = crc32c(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES);
+            bytes[1] = (byte) (crc >>> 24);
+            bytes[2] = (byte) (crc >>> 16);
+            bytes[3] = (byte) (crc >>> 8);
+            bytes[4] = (byte) crc;
+            return bytes;
+        }
+    }
+
+    /**
+     * A frame for a record of {@code groupId} whose entry, field {@code recordField}, takes
+     * {@code entrySize} bytes; the group and the entry's tag are written, the entry's fields come next.
+     */
+    private static Frame startFrame(long groupId, int recordField, int entrySize) throws IOException {
+        byte[] bytes = new byte[HEADER_BYTES + WireCodec.uint64Size(RECORD_GROUP, groupId)
+                + WireCodec.lengthDelimitedSize(recordField, entrySize)];
+        CodedOutputStream out = CodedOutputStream.newInstance(bytes, HEADER_BYTES, bytes.length - HEADER_BYTES);
+        WireCodec.writeUInt64(out, RECORD_GROUP, groupId);
+        writeLengthDelimitedTag(out, recordField, entrySize);
+        return new Frame(bytes, out);
     }
 
     public static JournalRecord decode(byte[] frame) throws CodecException {

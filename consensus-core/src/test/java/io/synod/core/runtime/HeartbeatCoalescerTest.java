@@ -2,36 +2,16 @@ package io.synod.core.runtime;
 
 import io.synod.core.protocol.Ballot;
 import io.synod.core.protocol.Message;
-import io.synod.core.transport.Transport;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class HeartbeatCoalescerTest {
-    private final List<Message> sent = new ArrayList<>();
-    private final HeartbeatCoalescer coalescer = new HeartbeatCoalescer(new Transport() {
-        @Override
-        public void start(MessageHandler handler) {
-        }
-
-        @Override
-        public boolean send(Message message) {
-            sent.add(message);
-            return true;
-        }
-
-        @Override
-        public int localNodeId() {
-            return 1;
-        }
-
-        @Override
-        public void close() {
-        }
-    });
+    private final RecordingTransport transport = new RecordingTransport();
+    private final List<Message> sent = transport.sent;
+    private final HeartbeatCoalescer coalescer = new HeartbeatCoalescer(transport);
     private final Ballot ballot = new Ballot(3, 1);
 
     @Test

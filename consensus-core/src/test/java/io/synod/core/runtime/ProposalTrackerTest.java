@@ -6,7 +6,6 @@ import io.synod.core.api.SynodOptions;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Message;
 import io.synod.core.protocol.Rejection;
-import io.synod.core.transport.Transport;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,12 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 class ProposalTrackerTest {
     private static final long GROUP = 9;
 
-    private final List<Message> sent = new ArrayList<>();
+    private final RecordingTransport transport = new RecordingTransport();
+    private final List<Message> sent = transport.sent;
     private final List<Long> proposedLocally = new ArrayList<>();
     private final SynodOptions options = SynodOptions.builder().proposalTimeoutMillis(600_000).registerJmx(false).build();
     private long nowNanos = 1_000_000_000L;
     private final MonotonicClock clock = () -> nowNanos;
-    private final NodeContext node = new NodeContext(1, Set.of(1, 2, 3), options, null, new RecordingTransport(),
+    private final NodeContext node = new NodeContext(1, Set.of(1, 2, 3), options, null, transport,
             new Admission(options), new NodeMetrics(new MetricsListener() { }, clock), clock, Runnable::run, Runnable::run);
     private final ProposalTracker tracker = new ProposalTracker(GROUP, node, new CommandIds(1, new SplittableRandom(5)));
     private final ProposalTracker.Replica replica = new ProposalTracker.Replica() {
@@ -105,26 +105,5 @@ class ProposalTrackerTest {
     private Message.Forward lastForward() {
         List<Message.Forward> forwards = forwards();
         return forwards.get(forwards.size() - 1);
-    }
-
-    private final class RecordingTransport implements Transport {
-        @Override
-        public void start(MessageHandler handler) {
-        }
-
-        @Override
-        public boolean send(Message message) {
-            sent.add(message);
-            return true;
-        }
-
-        @Override
-        public int localNodeId() {
-            return 1;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -35,31 +35,41 @@ final class ListAppendPlacement implements ReadChecker.Placement {
 
     @Override
     public long earliestPoint(ReadChecker.Read read, long from, long to) {
-        String key = ListAppendMachine.keyOf(read.query());
-        List<String> seen = ListAppendMachine.valuesOf(read.result());
-        List<String> values = appendValues.getOrDefault(key, List.of());
-        if (seen.size() > values.size() || !values.subList(0, seen.size()).equals(seen)) {
+        Fit fit = fit(read);
+        if (!fit.prefix()) {
             return -1;
         }
-        List<Long> positions = appendPositions.getOrDefault(key, List.of());
-        long low = seen.isEmpty() ? 0 : positions.get(seen.size() - 1);
-        long high = seen.size() < positions.size() ? positions.get(seen.size()) - 1 : end;
-        long point = Math.max(low, from);
-        return point <= Math.min(high, to) ? point : -1;
+        long point = Math.max(fit.low(), from);
+        return point <= Math.min(fit.high(), to) ? point : -1;
     }
 
     @Override
     public String explainMisfit(ReadChecker.Read read, long from, long to) {
+        Fit fit = fit(read);
+        if (!fit.prefix()) {
+            return "it read " + fit.key() + " = " + fit.seen() + ", not a prefix of the agreed appends " + fit.appended();
+        }
+        return "it saw the first " + fit.seen().size() + " appends to " + fit.key() + ", the state between positions "
+                + fit.low() + " and " + fit.high();
+    }
+
+    /**
+     * What a read's result says about its point: whether it is a prefix of the key's agreed appends,
+     * and if so the points {@code low..high} at which exactly that prefix had been applied.
+     */
+    private record Fit(String key, List<String> seen, List<String> appended, boolean prefix, long low, long high) {
+    }
+
+    private Fit fit(ReadChecker.Read read) {
         String key = ListAppendMachine.keyOf(read.query());
         List<String> seen = ListAppendMachine.valuesOf(read.result());
-        List<String> values = appendValues.getOrDefault(key, List.of());
-        if (seen.size() > values.size() || !values.subList(0, seen.size()).equals(seen)) {
-            return "it read " + key + " = " + seen + ", not a prefix of the agreed appends " + values;
+        List<String> appended = appendValues.getOrDefault(key, List.of());
+        if (seen.size() > appended.size() || !appended.subList(0, seen.size()).equals(seen)) {
+            return new Fit(key, seen, appended, false, -1, -1);
         }
         List<Long> positions = appendPositions.getOrDefault(key, List.of());
         long low = seen.isEmpty() ? 0 : positions.get(seen.size() - 1);
         long high = seen.size() < positions.size() ? positions.get(seen.size()) - 1 : end;
-        return "it saw the first " + seen.size() + " appends to " + key + ", the state between positions " + low
-                + " and " + high;
+        return new Fit(key, seen, appended, true, low, high);
     }
 }
