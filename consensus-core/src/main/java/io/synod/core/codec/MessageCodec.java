@@ -66,7 +66,10 @@ public final class MessageCodec {
             e.setPreVoteReply(PreVoteReplyPb.newBuilder().setBallot(ballot(m.ballot())).setGranted(m.granted())
                     .setPromised(ballot(m.promised())));
         } else if (message instanceof Message.Prepare m) {
-            e.setPrepare(PreparePb.newBuilder().setBallot(ballot(m.ballot())).setFromSlot(m.fromSlot()));
+            e.setPrepare(PreparePb.newBuilder().setBallot(ballot(m.ballot())).setFromSlot(m.fromSlot())
+                    .setLeaderTransfer(m.leaderTransfer()));
+        } else if (message instanceof Message.TimeoutNow m) {
+            e.setTimeoutNow(io.synod.core.codec.proto.TimeoutNowPb.newBuilder().setBallot(ballot(m.ballot())));
         } else if (message instanceof Message.Promise m) {
             PromisePb.Builder b = PromisePb.newBuilder().setBallot(ballot(m.ballot())).setFromSlot(m.fromSlot())
                     .setCompactedThrough(m.compactedThrough());
@@ -99,8 +102,11 @@ public final class MessageCodec {
         } else if (message instanceof Message.ForwardRejected m) {
             e.setForwardRejected(ForwardRejectedPb.newBuilder().setCommandId(m.commandId()).setAttempt(m.attempt())
                     .setLeaderHint(m.leaderHint())
-                    .setReason(m.reason() == Rejection.Reason.OVERLOADED
-                            ? RejectionReasonPb.REJECTION_REASON_OVERLOADED : RejectionReasonPb.REJECTION_REASON_NOT_LEADER));
+                    .setReason(switch (m.reason()) {
+                        case OVERLOADED -> RejectionReasonPb.REJECTION_REASON_OVERLOADED;
+                        case NOT_LEADER -> RejectionReasonPb.REJECTION_REASON_NOT_LEADER;
+                        case MEMBERSHIP_CHANGE_REFUSED -> RejectionReasonPb.REJECTION_REASON_MEMBERSHIP_CHANGE_REFUSED;
+                    }));
         } else if (message instanceof Message.SnapshotRequest m) {
             e.setSnapshotRequest(SnapshotRequestPb.newBuilder().setSlotAtLeast(m.slotAtLeast()).setOffset(m.offset()));
         } else if (message instanceof Message.SnapshotChunk m) {
@@ -137,8 +143,11 @@ public final class MessageCodec {
             }
             case PREPARE: {
                 PreparePb m = e.getPrepare();
-                return new Message.Prepare(group, from, to, ballot(m.getBallot(), "prepare"), slot(m.getFromSlot(), "prepare"));
+                return new Message.Prepare(group, from, to, ballot(m.getBallot(), "prepare"), slot(m.getFromSlot(), "prepare"),
+                        m.getLeaderTransfer());
             }
+            case TIMEOUT_NOW:
+                return new Message.TimeoutNow(group, from, to, ballot(e.getTimeoutNow().getBallot(), "timeout-now"));
             case PROMISE: {
                 PromisePb m = e.getPromise();
                 List<AcceptedEntry> accepted = new ArrayList<>(m.getAcceptedCount());
@@ -244,6 +253,7 @@ public final class MessageCodec {
         switch (m.getReason()) {
             case REJECTION_REASON_NOT_LEADER -> reason = Rejection.Reason.NOT_LEADER;
             case REJECTION_REASON_OVERLOADED -> reason = Rejection.Reason.OVERLOADED;
+            case REJECTION_REASON_MEMBERSHIP_CHANGE_REFUSED -> reason = Rejection.Reason.MEMBERSHIP_CHANGE_REFUSED;
             default -> throw new CodecException("forward rejection with unknown reason " + m.getReasonValue());
         }
         if (m.getLeaderHint() < 0) {

@@ -63,13 +63,41 @@ final class ProtoValues {
             for (Command command : batch.commands()) {
                 b.addCommands(command(command));
             }
+        } else if (value instanceof Value.Reconfigure change) {
+            b.setReconfigure(reconfigure(change));
         } else {
             b.setNoop(true);
         }
         return b.build();
     }
 
+    static io.synod.core.codec.proto.ReconfigurePb reconfigure(Value.Reconfigure change) {
+        return io.synod.core.codec.proto.ReconfigurePb.newBuilder().setRequestId(change.requestId())
+                .setExpectedEpoch(change.expectedEpoch()).addAllVoters(change.voters()).addAllLearners(change.learners())
+                .putAllAddresses(change.addresses()).build();
+    }
+
+    static Value.Reconfigure reconfigure(io.synod.core.codec.proto.ReconfigurePb pb, String field) throws CodecException {
+        for (int id : pb.getVotersList()) {
+            nodeId(id, field + " membership change voter");
+        }
+        for (int id : pb.getLearnersList()) {
+            nodeId(id, field + " membership change learner");
+        }
+        for (int id : pb.getAddressesMap().keySet()) {
+            nodeId(id, field + " membership change address of");
+        }
+        return new Value.Reconfigure(pb.getRequestId(), pb.getExpectedEpoch(), new java.util.TreeSet<>(pb.getVotersList()),
+                new java.util.TreeSet<>(pb.getLearnersList()), pb.getAddressesMap());
+    }
+
     static Value value(ValuePb pb, String field) throws CodecException {
+        if (pb.hasReconfigure()) {
+            if (pb.getNoop() || pb.getCommandsCount() != 0) {
+                throw new CodecException(field + ": a membership change also carries a no-op flag or commands");
+            }
+            return reconfigure(pb.getReconfigure(), field);
+        }
         if (pb.getNoop()) {
             if (pb.getCommandsCount() != 0) {
                 throw new CodecException(field + ": a no-op carries " + pb.getCommandsCount() + " commands");

@@ -185,6 +185,7 @@ public final class WireCodec {
 
     private static Value readValue(CodedInputStream in, Value previous) throws IOException, CodecException {
         boolean noop = previous instanceof Value.Noop;
+        io.synod.core.codec.proto.ReconfigurePb change = previous instanceof Value.Reconfigure r ? ProtoValues.reconfigure(r) : null;
         // Most batches hold one command: keep it aside and build a list only for a second one.
         Command only = null;
         List<Command> commands = null;
@@ -195,6 +196,8 @@ public final class WireCodec {
         while ((tag = in.readTag()) != 0) {
             if (tag == tag(1, WireFormat.WIRETYPE_VARINT)) {
                 noop = in.readBool();
+            } else if (tag == tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+                change = io.synod.core.codec.proto.ReconfigurePb.parseFrom(in.readBytes());
             } else if (tag == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
                 int limit = in.pushLimit(in.readRawVarint32());
                 long id = 0;
@@ -226,6 +229,12 @@ public final class WireCodec {
             }
         }
         int count = commands != null ? commands.size() : only != null ? 1 : 0;
+        if (change != null) {
+            if (noop || count != 0) {
+                throw new CodecException("accept: a membership change also carries a no-op flag or commands");
+            }
+            return ProtoValues.reconfigure(change, "accept");
+        }
         if (noop) {
             if (count != 0) {
                 throw new CodecException("accept: a no-op carries " + count + " commands");
@@ -324,6 +333,9 @@ public final class WireCodec {
     }
 
     static int valueSize(Value value) {
+        if (value instanceof Value.Reconfigure change) {
+            return lengthDelimitedSize(3, ProtoValues.reconfigure(change).getSerializedSize());
+        }
         if (!(value instanceof Value.Batch batch)) {
             return CodedOutputStream.computeBoolSize(1, true);
         }
@@ -349,6 +361,10 @@ public final class WireCodec {
     }
 
     static void writeValue(CodedOutputStream out, Value value) throws IOException {
+        if (value instanceof Value.Reconfigure change) {
+            out.writeMessage(3, ProtoValues.reconfigure(change));
+            return;
+        }
         if (!(value instanceof Value.Batch batch)) {
             out.writeBool(1, true);
             return;

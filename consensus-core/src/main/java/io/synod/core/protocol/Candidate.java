@@ -14,11 +14,17 @@ import java.util.TreeSet;
  * a phase-1 quorum believes no leader is alive; then phase 1 for every slot from its first
  * unchosen one. With a quorum of promises it computes, for each open slot, the value a new leader
  * must re-propose: the highest-ballot vote any promise reported, or a no-op for a hole.
+ *
+ * <p>The slots a new leader may propose, up to {@code activationDelay} past its first unchosen
+ * one, can belong to two memberships (one change pending). Both stages need a quorum of the voters
+ * of each membership in force there (its "electorate").
  */
 final class Candidate {
     enum Stage { PRE_VOTE, PREPARE }
 
     private final ProtocolConfig config;
+    private List<Membership> electorate;
+    private final boolean transfer;
     private Stage stage = Stage.PRE_VOTE;
     private Ballot ballot;
     private long fromSlot;
@@ -27,8 +33,11 @@ final class Candidate {
     private final TreeSet<Integer> preVotes = new TreeSet<>();
     private final TreeMap<Integer, Message.Promise> promises = new TreeMap<>();
 
-    Candidate(ProtocolConfig config, Ballot prospectiveBallot, long now) {
+    /** @param transfer whether the leader handed leadership to this replica (the prepares say so) */
+    Candidate(ProtocolConfig config, List<Membership> electorate, Ballot prospectiveBallot, boolean transfer, long now) {
         this.config = config;
+        this.electorate = List.copyOf(electorate);
+        this.transfer = transfer;
         this.ballot = prospectiveBallot;
         this.stageStartedTick = now;
         this.lastSentTick = now;
@@ -51,11 +60,34 @@ final class Candidate {
         preVotes.add(from);
     }
 
-    boolean hasPreVoteQuorum() {
-        return config.quorum().isPhase1Quorum(preVotes);
+    boolean transfer() {
+        return transfer;
     }
 
-    void beginPrepare(Ballot prepareBallot, long firstUnchosenSlot, long now) {
+    boolean hasPreVoteQuorum() {
+        return isQuorumOfEach(preVotes);
+    }
+
+    private boolean isQuorumOfEach(java.util.Set<Integer> voters) {
+        for (Membership m : electorate) {
+            if (!m.voters().isPhase1Quorum(voters)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The epochs of the memberships whose voters promised, once there is a promise quorum. */
+    java.util.Set<Long> electorateEpochs() {
+        java.util.Set<Long> epochs = new java.util.TreeSet<>();
+        for (Membership m : electorate) {
+            epochs.add(m.epoch());
+        }
+        return epochs;
+    }
+
+    void beginPrepare(Ballot prepareBallot, long firstUnchosenSlot, List<Membership> electorate, long now) {
+        this.electorate = List.copyOf(electorate);
         stage = Stage.PREPARE;
         ballot = prepareBallot;
         fromSlot = firstUnchosenSlot;
@@ -73,7 +105,7 @@ final class Candidate {
     }
 
     boolean hasPromiseQuorum() {
-        return config.quorum().isPhase1Quorum(promises.keySet());
+        return isQuorumOfEach(promises.keySet());
     }
 
     boolean timedOut(long now) {
@@ -88,10 +120,14 @@ final class Candidate {
         lastSentTick = now;
     }
 
-    /** Members that have not answered the current stage. */
+    /** Voters of the electorate that have not answered the current stage. */
     List<Integer> silentMembers() {
+        TreeSet<Integer> voters = new TreeSet<>();
+        for (Membership m : electorate) {
+            voters.addAll(m.voters().members());
+        }
         List<Integer> silent = new ArrayList<>();
-        for (int member : config.quorum().members()) {
+        for (int member : voters) {
             boolean answered = stage == Stage.PRE_VOTE ? preVotes.contains(member) : promises.containsKey(member);
             if (!answered) {
                 silent.add(member);
@@ -101,13 +137,14 @@ final class Candidate {
     }
 
     /**
-     * The values to propose, at this ballot, for slots {@code fromSlot, fromSlot + 1, ...}: every
-     * slot up to the highest one any promise reported a vote for.
+     * The values to propose, at this ballot, by slot from {@code fromSlot} up to the highest one any
+     * promise reported a vote for (slots missing here are holes, filled with no-ops). A value known
+     * to be chosen is given this ballot, so no later report can displace it.
      */
-    List<Value> valuesToRepropose(Learner learner, SafetyRules rules) {
+    Map<Long, AcceptedEntry> valuesToRepropose(Learner learner, SafetyRules rules) {
         TreeMap<Long, AcceptedEntry> highest = highestVotes();
         long lastSlot = highest.isEmpty() ? fromSlot - 1 : highest.lastKey();
-        List<Value> values = new ArrayList<>();
+        TreeMap<Long, AcceptedEntry> values = new TreeMap<>();
         for (long slot = fromSlot; slot <= lastSlot; slot++) {
             AcceptedEntry top = highest.get(slot);
             Value known = learner.chosenValue(slot);
@@ -117,11 +154,11 @@ final class Candidate {
                 Invariants.check(top != null && top.value().equals(known),
                         "group %d slot %d: chosen %s but the phase-1 quorum's highest vote at ballot %s is %s",
                         config.groupId(), slot, known, ballot, top);
-                values.add(known);
+                values.put(slot, new AcceptedEntry(slot, ballot, known));
             } else if (top != null) {
-                values.add(rules.valueToRepropose(top));
+                values.put(slot, new AcceptedEntry(slot, top.ballot(), rules.valueToRepropose(top)));
             } else {
-                values.add(Value.NOOP);
+                values.put(slot, new AcceptedEntry(slot, Ballot.ZERO, Value.NOOP));
             }
         }
         return values;

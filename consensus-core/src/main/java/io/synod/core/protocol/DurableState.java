@@ -14,6 +14,7 @@ import java.util.TreeMap;
 public final class DurableState {
     private final long groupId;
     private long snapshotSlot;
+    private MembershipHistory snapshotMemberships;
     private Ballot promised = Ballot.ZERO;
     private final TreeMap<Long, AcceptedEntry> accepted = new TreeMap<>();
     private final TreeMap<Long, Value> chosen = new TreeMap<>();
@@ -65,6 +66,24 @@ public final class DurableState {
             throw new IllegalArgumentException("snapshot slot " + slot + " of group " + groupId + " must be >= 0");
         }
         this.snapshotSlot = Math.max(snapshotSlot, slot);
+        return this;
+    }
+
+    /**
+     * The memberships stored with the snapshot (folded through {@link #snapshotSlot()}), or null when
+     * there is no snapshot or it was stored without them (then the initial membership is assumed).
+     */
+    public MembershipHistory snapshotMemberships() {
+        return snapshotMemberships;
+    }
+
+    /** Records the memberships stored with the snapshot (the runtime reads them from the snapshot). */
+    public DurableState withSnapshotMemberships(MembershipHistory memberships) {
+        if (memberships != null && memberships.foldedThrough() != snapshotSlot) {
+            throw new IllegalArgumentException("group " + groupId + ": the snapshot at slot " + snapshotSlot
+                    + " carries memberships folded through slot " + memberships.foldedThrough());
+        }
+        this.snapshotMemberships = memberships;
         return this;
     }
 

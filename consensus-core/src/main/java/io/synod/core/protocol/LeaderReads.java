@@ -41,10 +41,21 @@ final class LeaderReads {
     private record Pending(long readId, int origin, long index, long round) {
     }
 
+    /** What reads wait for, and whose quorums confirm them: the leader's business. */
+    interface Gate {
+        /**
+         * Whether every slot an earlier leader may have chosen is chosen again at this ballot, and the
+         * voters of every membership in force from the first unchosen slot on have promised it.
+         */
+        boolean readyForReads(Learner learner);
+
+        /** The quorums a read round must reach: of every membership in force from the first unchosen slot on. */
+        List<Quorum> readQuorums();
+    }
+
     private final ProtocolConfig config;
     private final SafetyRules rules;
-    /** Reads wait until every slot up to here (the recovered ones) is chosen again at our ballot. */
-    private final long lastRecoveredSlot;
+    private final Gate gate;
     private long round;
     private long confirmedRound;
     private final Map<Integer, Long> echoed = new HashMap<>();
@@ -54,14 +65,14 @@ final class LeaderReads {
     private final ArrayDeque<Pending> waitingForRecovery = new ArrayDeque<>();
     private final ArrayDeque<Pending> waitingForRound = new ArrayDeque<>();
 
-    LeaderReads(ProtocolConfig config, SafetyRules rules, long lastRecoveredSlot) {
+    LeaderReads(ProtocolConfig config, SafetyRules rules, Gate gate) {
         this.config = config;
         this.rules = rules;
-        this.lastRecoveredSlot = lastRecoveredSlot;
+        this.gate = gate;
     }
 
     private boolean recovered(Learner learner) {
-        return !rules.readsWaitForRecoveredSlots() || learner.firstUnchosenSlot() > lastRecoveredSlot;
+        return !rules.readsWaitForRecoveredSlots() || gate.readyForReads(learner);
     }
 
     /** A read arrives from {@code origin} (this replica's caller, or a follower). */
@@ -100,18 +111,14 @@ final class LeaderReads {
         recompute();
     }
 
-    /** Confirmed round = the highest round a phase-2 quorum (this leader included) has echoed. */
+    /**
+     * Confirmed round = the highest round that a phase-2 quorum (this leader included, if it votes)
+     * of every membership in force has echoed.
+     */
     private void recompute() {
-        int others = config.quorum().phase2Size() - 1;
-        long candidate;
-        if (others <= 0) {
-            candidate = round;
-        } else if (echoed.size() < others) {
-            return;
-        } else {
-            List<Long> rounds = new ArrayList<>(echoed.values());
-            rounds.sort(java.util.Collections.reverseOrder());
-            candidate = Math.min(round, rounds.get(others - 1));
+        long candidate = round;
+        for (Quorum quorum : gate.readQuorums()) {
+            candidate = Math.min(candidate, echoedByQuorum(quorum));
         }
         if (candidate <= confirmedRound) {
             return;
@@ -123,6 +130,15 @@ final class LeaderReads {
                 leaseSinceTick = sent[1];
             }
         }
+    }
+
+    private long echoedByQuorum(Quorum quorum) {
+        List<Long> rounds = new ArrayList<>();
+        for (int voter : quorum.members()) {
+            rounds.add(voter == config.nodeId() ? round : echoed.getOrDefault(voter, 0L));
+        }
+        rounds.sort(java.util.Collections.reverseOrder());
+        return rounds.get(quorum.phase2Size() - 1);
     }
 
     private void answerConfirmed(Outbox out) {

@@ -20,10 +20,17 @@ final class Learner {
     private long appliedSlot = 0;
     /** Slots up to here are covered by a snapshot; their values are no longer kept. */
     private long compactedThrough = 0;
+    /** Memberships, folded through {@code firstUnchosenSlot - 1}. */
+    private MembershipHistory memberships;
 
-    Learner(long groupId, DurableState recovered) {
+    Learner(long groupId, DurableState recovered, MembershipHistory initial) {
         this.groupId = groupId;
         this.compactedThrough = recovered.snapshotSlot();
+        this.memberships = recovered.snapshotMemberships() != null ? recovered.snapshotMemberships().copy()
+                : initial.unchangedThrough(compactedThrough);
+        Invariants.check(memberships.foldedThrough() == compactedThrough,
+                "group %d: the membership history is folded through slot %d but the snapshot covers slot %d",
+                groupId, memberships.foldedThrough(), compactedThrough);
         this.appliedSlot = compactedThrough; // the application restored the snapshot before we start
         this.firstUnchosenSlot = compactedThrough + 1;
         this.chosen.putAll(recovered.chosen().tailMap(compactedThrough, false));
@@ -32,6 +39,11 @@ final class Learner {
 
     long compactedThrough() {
         return compactedThrough;
+    }
+
+    /** The memberships of every slot below {@code firstUnchosenSlot + activationDelay}. */
+    MembershipHistory memberships() {
+        return memberships;
     }
 
     long appliedSlot() {
@@ -44,16 +56,24 @@ final class Learner {
         if (through > compactedThrough) {
             chosen.headMap(through, true).clear();
             compactedThrough = through;
+            memberships.forgetBefore(through + 1);
         }
     }
 
     /**
      * A snapshot covering every slot up to {@code slot} was installed: those slots count as chosen
-     * and applied. Never moves backwards; returns false when the snapshot is not ahead of us.
+     * and applied, and {@code snapshotMemberships} (folded through {@code slot}) replaces what we knew of
+     * them. Never moves backwards; returns false when the snapshot is not ahead of us.
      */
-    boolean installSnapshot(long slot) {
+    boolean installSnapshot(long slot, MembershipHistory snapshotMemberships) {
         if (slot <= appliedSlot) {
             return false;
+        }
+        Invariants.check(snapshotMemberships.foldedThrough() == slot,
+                "group %d: a snapshot through slot %d carries a membership history folded through slot %d",
+                groupId, slot, snapshotMemberships.foldedThrough());
+        if (slot >= firstUnchosenSlot - 1) {
+            memberships = snapshotMemberships.copy();
         }
         chosen.headMap(slot, true).clear();
         compactedThrough = slot;
@@ -118,7 +138,9 @@ final class Learner {
     }
 
     private void advanceFirstUnchosen() {
-        while (chosen.containsKey(firstUnchosenSlot)) {
+        Value value;
+        while ((value = chosen.get(firstUnchosenSlot)) != null) {
+            memberships.fold(firstUnchosenSlot, value);
             firstUnchosenSlot++;
         }
     }

@@ -35,8 +35,24 @@ public sealed interface Message {
             implements Message {
     }
 
-    /** Phase 1a for every slot from {@code fromSlot} onwards. */
-    record Prepare(long groupId, int from, int to, Ballot ballot, long fromSlot) implements Message {
+    /**
+     * Phase 1a for every slot from {@code fromSlot} onwards. {@code leaderTransfer}: the leader handed
+     * leadership to the sender (see {@link TimeoutNow}), so a replica that still hears that leader
+     * promises anyway.
+     */
+    record Prepare(long groupId, int from, int to, Ballot ballot, long fromSlot, boolean leaderTransfer) implements Message {
+        /** An ordinary prepare (no leadership transfer). */
+        public Prepare(long groupId, int from, int to, Ballot ballot, long fromSlot) {
+            this(groupId, from, to, ballot, fromSlot, false);
+        }
+    }
+
+    /**
+     * The leader of {@code ballot} hands leadership to the receiver, which has caught up with every
+     * chosen slot: campaign now, without waiting for an election timeout. The sender has already
+     * stopped leading (and serving lease reads).
+     */
+    record TimeoutNow(long groupId, int from, int to, Ballot ballot) implements Message {
     }
 
     /**

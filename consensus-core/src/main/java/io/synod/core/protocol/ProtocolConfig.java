@@ -23,6 +23,8 @@ public final class ProtocolConfig {
     private final int retransmitTicks;
     private final int catchUpBatchSlots;
     private final double maxClockDrift;
+    private final int membershipActivationSlots;
+    private final boolean joining;
     /** Quorum sizes as set (0, 0 = majority of whatever the members are). */
     private final int phase1SizeSetting;
     private final int phase2SizeSetting;
@@ -44,6 +46,8 @@ public final class ProtocolConfig {
         this.retransmitTicks = b.retransmitTicks;
         this.catchUpBatchSlots = b.catchUpBatchSlots;
         this.maxClockDrift = b.maxClockDrift;
+        this.membershipActivationSlots = b.membershipActivationSlots;
+        this.joining = b.joining;
         this.phase1SizeSetting = b.phase1Size;
         this.phase2SizeSetting = b.phase2Size;
         this.leaderQuorumTimeoutTicksSetting = b.leaderQuorumTimeoutTicks;
@@ -66,7 +70,8 @@ public final class ProtocolConfig {
                 .maxPendingCommands(maxPendingCommands).heartbeatIntervalTicks(heartbeatIntervalTicks)
                 .electionTimeoutTicks(electionTimeoutTicks).maxElectionBackoffTicks(maxElectionBackoffTicks)
                 .leaderQuorumTimeoutTicks(leaderQuorumTimeoutTicksSetting).retransmitTicks(retransmitTicks)
-                .catchUpBatchSlots(catchUpBatchSlots).maxClockDrift(maxClockDrift);
+                .catchUpBatchSlots(catchUpBatchSlots).maxClockDrift(maxClockDrift)
+                .membershipActivationSlots(membershipActivationSlots).joining(joining);
     }
 
     /** The consensus group this replica belongs to; every message and record carries it. */
@@ -141,6 +146,28 @@ public final class ProtocolConfig {
     }
 
     /**
+     * Slots between a membership change being chosen and taking effect (see {@link MembershipHistory}).
+     * Part of the group's definition: every replica of a group must use the same value. A leader
+     * keeps at most this many slots (and {@link #pipelineWindow()}) in flight.
+     */
+    public int membershipActivationSlots() {
+        return membershipActivationSlots;
+    }
+
+    /**
+     * Whether this replica is not among the group's initial members and joins it through a
+     * membership change; {@link #quorum()} then describes the group's initial voters.
+     */
+    public boolean joining() {
+        return joining;
+    }
+
+    /** The group's membership before any change: the initial voters, no learners. */
+    public Membership initialMembership() {
+        return Membership.initial(quorum);
+    }
+
+    /**
      * How long a leader may serve reads locally after a phase-2 quorum answered a heartbeat it sent,
      * measured from the tick the heartbeat was sent in, on the leader's clock; 0 means never.
      *
@@ -175,6 +202,8 @@ public final class ProtocolConfig {
         private int retransmitTicks = 4;
         private int catchUpBatchSlots = 256;
         private double maxClockDrift = 0.1;
+        private int membershipActivationSlots = 64;
+        private boolean joining;
 
         private Builder() {
         }
@@ -258,12 +287,26 @@ public final class ProtocolConfig {
             return this;
         }
 
+        /** See {@link ProtocolConfig#membershipActivationSlots()}; 64 by default. */
+        public Builder membershipActivationSlots(int slots) {
+            this.membershipActivationSlots = slots;
+            return this;
+        }
+
+        /** See {@link ProtocolConfig#joining()}; false by default. */
+        public Builder joining(boolean joining) {
+            this.joining = joining;
+            return this;
+        }
+
         /** Validates every setting and builds; the exception message says which setting to change. */
         public ProtocolConfig build() {
             require(groupId >= 0, "groupId must be >= 0, got " + groupId);
             require(!members.isEmpty(), "members is empty: list every voting replica of the group, including this one");
-            require(members.contains(nodeId), "nodeId " + nodeId + " is not among members " + members
-                    + ": add it to members or fix nodeId");
+            require(joining || members.contains(nodeId), "nodeId " + nodeId + " is not among members " + members
+                    + ": add it to members, fix nodeId, or (for a node added by a membership change) set joining");
+            require(!joining || !members.contains(nodeId), "nodeId " + nodeId + " is among the initial members "
+                    + members + " but joining is set: a joining node was not an initial member");
             Quorum quorum = (phase1Size == 0 && phase2Size == 0)
                     ? Quorum.majority(members)
                     : Quorum.flexible(members, phase1Size, phase2Size);
@@ -283,6 +326,8 @@ public final class ProtocolConfig {
             require(catchUpBatchSlots >= 1, "catchUpBatchSlots must be >= 1, got " + catchUpBatchSlots);
             require(maxClockDrift >= 0 && maxClockDrift <= 10, "maxClockDrift must be between 0 and 10 (a fraction:"
                     + " 0.1 = clocks may disagree on durations by 10%), got " + maxClockDrift);
+            require(membershipActivationSlots >= 1 && membershipActivationSlots <= 1_000_000,
+                    "membershipActivationSlots must be between 1 and 1000000, got " + membershipActivationSlots);
             return new ProtocolConfig(this, quorum);
         }
 

@@ -23,6 +23,11 @@ public record Rejection(long commandId, Reason reason, int leaderHint, int refus
         /** This replica is not the leader (or stopped being one before the command got a slot). */
         NOT_LEADER,
         /** The leader's queue of commands waiting for a slot is full. */
-        OVERLOADED
+        OVERLOADED,
+        /**
+         * A membership change the leader will not propose: another change is in progress, or this one
+         * would have no effect ({@link MembershipHistory#refusal} says why).
+         */
+        MEMBERSHIP_CHANGE_REFUSED
     }
 }

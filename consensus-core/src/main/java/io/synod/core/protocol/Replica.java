@@ -69,7 +69,8 @@ public final class Replica {
         this.self = config.nodeId();
         this.rules = rules;
         this.acceptor = new Acceptor(config, recovered, rules);
-        this.learner = new Learner(groupId, recovered);
+        this.learner = new Learner(groupId, recovered,
+                new MembershipHistory(config.initialMembership(), config.membershipActivationSlots()));
         this.election = new ElectionTimer(config, random, 0);
         this.heldReplies = new HeldReplies(groupId, self);
         this.quarantineUntilTick = rules.quarantinesAfterStart() ? config.electionTimeoutTicks() : 0;
@@ -85,14 +86,16 @@ public final class Replica {
         return step(this::onTick);
     }
 
-    /** A message from another replica of this group (or from an unknown sender, which is ignored). */
+    /**
+     * A message from another replica of this group. Messages from any node are handled, not only
+     * from members this replica knows of: one that lags behind a membership change must still hear
+     * the new leader. Paxos's safety never depends on who sends a message; pre-votes of non-voters
+     * are refused, so a removed node cannot start elections.
+     */
     public Ready receive(Message message) {
         if (message.groupId() != groupId || message.to() != self) {
             throw new IllegalArgumentException("message for group " + message.groupId() + " node " + message.to()
                     + " delivered to group " + groupId + " node " + self + ": " + message);
-        }
-        if (!config.quorum().isMember(message.from())) {
-            return step(out -> { });
         }
         return step(out -> handle(message, out));
     }
@@ -117,12 +120,13 @@ public final class Replica {
 
     /**
      * A snapshot covering every slot up to {@code slot} — another replica's, durably stored here and
-     * restored into the application — replaces this replica's older state. Ignored if it is not
+     * restored into the application — replaces this replica's older state; {@code memberships}, stored
+     * with it, are folded through {@code slot}. Ignored if it is not
      * ahead of what was applied (a snapshot never moves a replica backwards).
      */
-    public Ready snapshotInstalled(long slot) {
+    public Ready snapshotInstalled(long slot, MembershipHistory memberships) {
         return step(out -> {
-            if (learner.installSnapshot(slot)) {
+            if (learner.installSnapshot(slot, memberships)) {
                 acceptor.compact(slot);
             }
         });
@@ -147,6 +151,74 @@ public final class Replica {
                 offer(command, self, 0, out);
             }
         });
+    }
+
+    /**
+     * Asks to change the membership (only a leader takes it; one change at a time). Refused with
+     * {@link Rejection.Reason#NOT_LEADER} elsewhere, or {@link Rejection.Reason#MEMBERSHIP_CHANGE_REFUSED}
+     * when another change is in progress or this one would have no effect (see
+     * {@link MembershipHistory#refusal}). Once chosen, it appears in {@link Ready#committed()}; it takes
+     * effect {@link ProtocolConfig#membershipActivationSlots()} slots later if still valid then.
+     */
+    public Ready proposeChange(Value.Reconfigure change) {
+        return step(out -> {
+            if (role != Role.LEADER) {
+                out.reject(Rejection.local(change.requestId(), Rejection.Reason.NOT_LEADER, election.leaderHint(), self));
+            } else if (leader.offerChange(change, self) != null) {
+                out.reject(Rejection.local(change.requestId(), Rejection.Reason.MEMBERSHIP_CHANGE_REFUSED, self, self));
+            }
+        });
+    }
+
+    /**
+     * Why {@code change} would be refused by this leader now, in words; null if it would be taken.
+     * For the runtime's error messages (the log's rule decides in the end).
+     */
+    public String changeRefusal(Value.Reconfigure change) {
+        if (role != Role.LEADER) {
+            return "node " + self + " is not the leader";
+        }
+        return learner.memberships().refusal(change, Long.MAX_VALUE);
+    }
+
+    /**
+     * Hands leadership to voter {@code target}: this leader stops taking commands, waits (at most an
+     * election timeout) until the target has every chosen slot, then tells it to campaign at once
+     * ({@link Message.TimeoutNow}) and steps down. If the target never catches up, this replica keeps
+     * leading.
+     *
+     * @throws IllegalStateException    if this replica does not lead
+     * @throws IllegalArgumentException if {@code target} is this replica or not a voter
+     */
+    public Ready transferLeadership(int target) {
+        if (role != Role.LEADER) {
+            throw new IllegalStateException("node " + self + " does not lead group " + groupId
+                    + "; ask the leader (node " + election.leaderHint() + ")");
+        }
+        Membership current = learner.memberships().at(learner.firstUnchosenSlot());
+        if (target == self) {
+            throw new IllegalArgumentException("node " + self + " already leads group " + groupId);
+        }
+        for (Membership m : learner.memberships().inForceFrom(learner.firstUnchosenSlot())) {
+            if (!m.isVoter(target)) {
+                throw new IllegalArgumentException("node " + target + " is not a voter of group " + groupId
+                        + " (" + m + "): only voters can lead");
+            }
+        }
+        return step(out -> {
+            leader.startTransfer(target, now);
+            leader.heartbeat(learner, out, now); // its reply tells us at once whether it has caught up
+        });
+    }
+
+    /** The membership deciding the first unchosen slot. */
+    public Membership membership() {
+        return learner.memberships().at(learner.firstUnchosenSlot());
+    }
+
+    /** A copy of what this replica knows of the group's memberships. */
+    public MembershipHistory memberships() {
+        return learner.memberships().copy();
     }
 
     private void offer(Command command, int origin, long attempt, Outbox out) {
@@ -249,9 +321,13 @@ public final class Replica {
                 handle(local, out);
             }
             if (leader != null) {
+                leader.prepareNewMemberships(learner, out, now);
                 leader.fillPipeline(learner, out, now);
             }
         } while (out.hasLocal());
+        if (leader != null) {
+            handOverIfDue(out);
+        }
         if (leader != null) {
             if (learner.firstUnchosenSlot() > chosenBefore && !out.sendsAccept()) {
                 // Followers learn what is chosen from the commit point an accept or heartbeat
@@ -308,6 +384,8 @@ public final class Replica {
             }
         } else if (message instanceof Message.ReadIndexReply m) {
             out.read(new ReadIndex(m.readId(), m.confirmed(), m.index(), m.leaderHint()));
+        } else if (message instanceof Message.TimeoutNow m) {
+            onTimeoutNow(m, out);
         }
     }
 
@@ -323,6 +401,8 @@ public final class Replica {
             seen = m.promised();
         } else if (message instanceof Message.PreVoteReply m) {
             seen = m.promised();
+        } else if (message instanceof Message.TimeoutNow m) {
+            seen = m.ballot();
         }
         if (seen != null) {
             highestSeen = Ballot.max(highestSeen, seen);
@@ -334,7 +414,11 @@ public final class Replica {
         switch (role) {
             case FOLLOWER -> {
                 if (election.campaignDue(now)) {
-                    startCampaign(out);
+                    if (membership().isVoter(self)) {
+                        startCampaign(out, false);
+                    } else {
+                        election.postpone(now); // a learner, or not (or no longer) a member: never leads
+                    }
                 }
             }
             case CANDIDATE -> candidateTick(out);
@@ -350,15 +434,69 @@ public final class Replica {
 
     // ---- election ---------------------------------------------------------------------------
 
-    private void startCampaign(Outbox out) {
+    private void startCampaign(Outbox out, boolean transfer) {
         role = Role.CANDIDATE;
-        lastTransition = "heard from no leader for an election timeout; campaigning";
+        lastTransition = transfer ? "the leader handed leadership to this node; campaigning"
+                : "heard from no leader for an election timeout; campaigning";
         election.forgetLeader();
-        candidate = new Candidate(config, rules.nextBallot(acceptor.promised(), highestSeen, self), now);
+        candidate = new Candidate(config, electorate(), rules.nextBallot(acceptor.promised(), highestSeen, self), transfer, now);
+        if (transfer) {
+            beginPrepare(out); // the leader asked: no pre-vote, its followers will promise
+            return;
+        }
         sendToSilentMembers(out);
         if (candidate.hasPreVoteQuorum()) {
             beginPrepare(out);
         }
+    }
+
+    /** The memberships of every slot a leader elected now could propose (see {@link Candidate}). */
+    private List<Membership> electorate() {
+        long from = learner.firstUnchosenSlot();
+        return learner.memberships().inForceBetween(from, from + learner.memberships().activationDelay());
+    }
+
+    private void onTimeoutNow(Message.TimeoutNow timeoutNow, Outbox out) {
+        if (role == Role.LEADER || !timeoutNow.ballot().isAtLeast(acceptor.promised()) || !membership().isVoter(self)) {
+            return;
+        }
+        candidate = null;
+        startCampaign(out, true);
+    }
+
+    /** A leader that is not a voter from the first unchosen slot on, or whose transfer target caught up, hands over. */
+    private void handOverIfDue(Outbox out) {
+        Membership current = membership();
+        if (!current.isVoter(self)) {
+            handOver(successor(current), out, "no longer a voter from slot " + learner.firstUnchosenSlot());
+        } else if (leader.transferTarget() != 0 && leader.transferTargetCaughtUp(learner)) {
+            int target = leader.transferTarget();
+            handOver(target, out, "handed leadership to node " + target);
+        }
+    }
+
+    private void handOver(int target, Outbox out, String why) {
+        if (target != 0) {
+            out.send(new Message.TimeoutNow(groupId, self, target, leader.ballot()));
+        }
+        stepDown(out, why);
+        if (target != 0) {
+            election.heardFromLeader(target, now); // it is about to lead: point callers at it
+        }
+    }
+
+    /** The voter of {@code membership} that is furthest along, or 0. */
+    private int successor(Membership membership) {
+        int best = 0;
+        long bestSlot = -1;
+        for (int voter : membership.voters().members()) {
+            long slot = leader.followerFirstUnchosenSlots().getOrDefault(voter, 0L);
+            if (voter != self && slot > bestSlot) {
+                best = voter;
+                bestSlot = slot;
+            }
+        }
+        return best;
     }
 
     private void candidateTick(Outbox out) {
@@ -378,14 +516,16 @@ public final class Replica {
             } else if (member != self) {
                 // Only once our own promise of this ballot is durable may anyone else see it:
                 // after a crash we then never pick it again.
-                out.sendWhenDurable(new Message.Prepare(groupId, self, member, candidate.ballot(), candidate.fromSlot()));
+                out.sendWhenDurable(new Message.Prepare(groupId, self, member, candidate.ballot(), candidate.fromSlot(),
+                        candidate.transfer()));
             }
         }
     }
 
     private void onPreVote(Message.PreVote preVote, Outbox out) {
         boolean otherLeaderAlive = election.leaderAlive(now) && leaderHint() != preVote.from();
-        boolean granted = !otherLeaderAlive && preVote.ballot().isAbove(acceptor.promised());
+        boolean granted = !otherLeaderAlive && preVote.ballot().isAbove(acceptor.promised())
+                && learner.memberships().latest().isVoter(preVote.from());
         out.send(new Message.PreVoteReply(groupId, self, preVote.from(), preVote.ballot(), granted, acceptor.promised()));
     }
 
@@ -402,14 +542,15 @@ public final class Replica {
 
     private void beginPrepare(Outbox out) {
         Ballot ballot = rules.nextBallot(acceptor.promised(), highestSeen, self);
-        candidate.beginPrepare(ballot, learner.firstUnchosenSlot(), now);
+        candidate.beginPrepare(ballot, learner.firstUnchosenSlot(), electorate(), now);
         // Promise ourselves first, in this step, so the promise record precedes every prepare sent.
-        acceptor.onPrepare(new Message.Prepare(groupId, self, self, ballot, candidate.fromSlot()), out);
+        acceptor.onPrepare(new Message.Prepare(groupId, self, self, ballot, candidate.fromSlot(), candidate.transfer()), out);
         sendToSilentMembers(out);
     }
 
     private void onPrepare(Message.Prepare prepare, Outbox out) {
-        if ((election.leaderAlive(now) && leaderHint() != prepare.from()) || now < quarantineUntilTick) {
+        boolean otherLeaderAlive = election.leaderAlive(now) && leaderHint() != prepare.from() && !prepare.leaderTransfer();
+        if (otherLeaderAlive || now < quarantineUntilTick) {
             out.send(acceptor.nack(prepare.from(), prepare.ballot(), Message.NackReason.LEADER_ALIVE));
             return;
         }
@@ -424,6 +565,14 @@ public final class Replica {
     }
 
     private void onPromise(Message.Promise promise, Outbox out) {
+        if (leader != null && promise.ballot().equals(leader.ballot())) {
+            if (!leader.onPromise(promise, learner)) {
+                stepDown(out, "node " + promise.from() + " has compacted through slot " + promise.compactedThrough()
+                        + ", beyond slots this leader must recover; installing its snapshot first");
+                out.needSnapshot(promise.from(), promise.compactedThrough());
+            }
+            return;
+        }
         if (candidate == null || candidate.stage() != Candidate.Stage.PREPARE
                 || !promise.ballot().equals(candidate.ballot())) {
             return;
@@ -444,7 +593,7 @@ public final class Replica {
 
     private void becomeLeader(Outbox out) {
         leader = new Leader(config, rules, candidate.ballot(), candidate.fromSlot(),
-                candidate.valuesToRepropose(learner, rules), now);
+                candidate.valuesToRepropose(learner, rules), candidate.electorateEpochs(), learner, now);
         lastTransition = "won phase 1 at ballot " + leader.ballot() + " from " + candidate.promisers();
         candidate = null;
         role = Role.LEADER;
@@ -477,6 +626,10 @@ public final class Replica {
         if (leader != null) {
             for (Leader.Queued queued : leader.drainPending()) {
                 refuse(queued.command().id(), queued.origin(), queued.attempt(), Rejection.Reason.NOT_LEADER, 0, out);
+            }
+            Value.Reconfigure change = leader.drainPendingChange();
+            if (change != null) {
+                refuse(change.requestId(), leader.pendingChangeOrigin(), 0, Rejection.Reason.NOT_LEADER, 0, out);
             }
             leader.reads().refuseAll(out);
             election.forgetLeader();

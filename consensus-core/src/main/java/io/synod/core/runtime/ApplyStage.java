@@ -4,6 +4,7 @@ import io.synod.core.api.SessionExpiredException;
 import io.synod.core.api.StateMachine;
 import io.synod.core.api.SynodException;
 import io.synod.core.protocol.ChosenEntry;
+import io.synod.core.protocol.MembershipHistory;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Value;
 import org.slf4j.Logger;
@@ -64,6 +65,8 @@ final class ApplyStage {
     private long commandIndex;
     /** Every command applied, session bookkeeping included: session ids and expiry count in it. */
     private long position;
+    /** The group's memberships, folded through {@code appliedSlot}: a snapshot stores them. */
+    private MembershipHistory memberships;
     private long slotsSinceSnapshot;
     private long bytesSinceSnapshot;
     private boolean snapshotsSupported = true;
@@ -75,8 +78,9 @@ final class ApplyStage {
     private int parkedSincePrune;
 
     ApplyStage(long groupId, StateMachine stateMachine, Map<Long, PendingProposal> pending, NodeContext node,
-               SnapshotSink snapshots) {
+               SnapshotSink snapshots, MembershipHistory initialMemberships) {
         this.groupId = groupId;
+        this.memberships = initialMemberships;
         this.stateMachine = stateMachine;
         this.pending = pending;
         this.node = node;
@@ -165,6 +169,7 @@ final class ApplyStage {
         commandIndex = counters.commandIndex();
         appliedIndex = commandIndex;
         position = counters.position();
+        memberships = counters.memberships();
         stateMachine.restore(SnapshotStreams.unclosable(in));
         appliedSlot = slot;
         slotsSinceSnapshot = 0;
@@ -181,6 +186,7 @@ final class ApplyStage {
                 applyCommand(command);
             }
         }
+        memberships.fold(entry.slot(), entry.value());
         appliedSlot = entry.slot();
         node.admission().removeApplyBacklog(entry.value().sizeBytes());
         slotsSinceSnapshot++;
@@ -331,6 +337,6 @@ final class ApplyStage {
         snapshotInProgress.set(true);
         slotsSinceSnapshot = 0;
         bytesSinceSnapshot = 0;
-        snapshots.write(slot, new SnapshotStreams.Counters(commandIndex, position), table.toByteArray(), state);
+        snapshots.write(slot, new SnapshotStreams.Counters(commandIndex, position, memberships.copy()), table.toByteArray(), state);
     }
 }

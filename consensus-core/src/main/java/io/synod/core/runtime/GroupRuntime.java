@@ -11,6 +11,7 @@ import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.Message;
 import io.synod.core.protocol.ProtocolConfig;
 import io.synod.core.protocol.LeaseRead;
+import io.synod.core.protocol.MembershipHistory;
 import io.synod.core.protocol.ReadIndex;
 import io.synod.core.protocol.Ready;
 import io.synod.core.protocol.Rejection;
@@ -114,7 +115,8 @@ final class GroupRuntime {
         this.random = random;
         this.proposals = new ProposalTracker(groupId, node, commandIds);
         this.snapshots = new GroupSnapshots(groupId, node, loop, this::snapshotTaken);
-        this.apply = new ApplyStage(groupId, stateMachine, proposals.pending(), node, snapshots);
+        this.apply = new ApplyStage(groupId, stateMachine, proposals.pending(), node, snapshots,
+                new MembershipHistory(config.initialMembership(), config.membershipActivationSlots()));
         snapshots.attach(apply);
         this.snapshotSource = new SnapshotSource(groupId, node);
         this.installer = new SnapshotInstaller(groupId, node, loop, this::installSnapshot);
@@ -291,6 +293,7 @@ final class GroupRuntime {
         }
         try {
             DurableState state = node.storage().recover(groupId);
+            snapshots.attachMemberships(state);
             replica = new Replica(config, state, random::nextInt);
             leaseClock.reset();
             log.info("group {}: recovered from storage after a write failure (first unchosen slot {})",
@@ -385,10 +388,10 @@ final class GroupRuntime {
         if (slot <= deliveredSlot) {
             return; // we got there through the log meanwhile
         }
-        snapshots.installStored(slot);
+        MembershipHistory memberships = snapshots.installStored(slot);
         deliveredSlot = slot;
         if (replica != null) {
-            step(() -> replica.snapshotInstalled(slot));
+            step(() -> replica.snapshotInstalled(slot, memberships));
         }
     }
 

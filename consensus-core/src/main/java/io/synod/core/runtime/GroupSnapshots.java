@@ -2,6 +2,7 @@ package io.synod.core.runtime;
 
 import io.synod.core.api.StateMachine;
 import io.synod.core.protocol.DurableState;
+import io.synod.core.protocol.MembershipHistory;
 import io.synod.core.storage.SnapshotMetadata;
 import io.synod.core.storage.SnapshotWriter;
 import io.synod.core.storage.StorageException;
@@ -41,15 +42,19 @@ final class GroupSnapshots implements ApplyStage.SnapshotSink {
         this.apply = apply;
     }
 
-    /** Restores the stored snapshot, if any, before the group starts; returns its last included slot (or 0). */
+    /**
+     * Restores the stored snapshot, if any, before the group starts, and gives {@code state} the
+     * memberships stored with it; returns its last included slot (or 0).
+     */
     long restoreOnStart(DurableState state) {
         long slot = state.snapshotSlot();
         if (slot == 0) {
             return 0;
         }
         try (InputStream snapshot = open()) {
+            state.withSnapshotMemberships(readMemberships());
             apply.restoreNow(slot, snapshot);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new StorageException.Corrupt("group " + groupId + ": its snapshot at slot " + slot
                     + " cannot be restored: " + e.getMessage(), e);
         }
@@ -57,10 +62,38 @@ final class GroupSnapshots implements ApplyStage.SnapshotSink {
         return slot;
     }
 
-    /** Queues the restore of another replica's snapshot, just stored, in log order. */
-    void installStored(long slot) {
+    /** Queues the restore of another replica's snapshot, just stored, in log order; returns the memberships stored with it. */
+    MembershipHistory installStored(long slot) {
+        MembershipHistory memberships;
+        try {
+            memberships = readMemberships();
+        } catch (IOException e) {
+            throw new StorageException.Corrupt("group " + groupId + ": the installed snapshot at slot " + slot
+                    + " has an unreadable header: " + e.getMessage(), e);
+        }
         apply.install(slot, open());
         truncateBelow(slot + 1);
+        return memberships;
+    }
+
+    /** Gives {@code state} the memberships stored with its snapshot, if it has one. */
+    void attachMemberships(DurableState state) {
+        if (state.snapshotSlot() == 0) {
+            return;
+        }
+        try {
+            state.withSnapshotMemberships(readMemberships());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StorageException.Corrupt("group " + groupId + ": the snapshot at slot " + state.snapshotSlot()
+                    + " has an unreadable header: " + e.getMessage(), e);
+        }
+    }
+
+    /** The memberships in the stored snapshot's header. */
+    private MembershipHistory readMemberships() throws IOException {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(open())) {
+            return SnapshotStreams.readCounters(in).memberships();
+        }
     }
 
     /** Writes a captured snapshot on the snapshot thread; once durable, {@code taken} compacts the log. */

@@ -25,8 +25,8 @@ class CandidateConflictDetectionTest {
     @Test
     void twoValuesAtOneBallotAreCaughtEvenWhenAHigherVoteForTheSlotExists() {
         ProtocolConfig config = ProtocolConfig.builder().groupId(GROUP).nodeId(1).members(Set.of(1, 2, 3, 4, 5)).build();
-        Candidate candidate = new Candidate(config, BALLOT, 0);
-        candidate.beginPrepare(BALLOT, 1, 0);
+        Candidate candidate = TestLeaders.candidate(config, BALLOT);
+        TestLeaders.beginPrepare(candidate, config, BALLOT, 1);
         Ballot low = new Ballot(2, 2);
         Ballot high = new Ballot(3, 3);
         candidate.promised(new Message.Promise(GROUP, 2, 1, BALLOT, 1, List.of(new AcceptedEntry(1, high, value(7))), 0));
@@ -34,6 +34,6 @@ class CandidateConflictDetectionTest {
         candidate.promised(new Message.Promise(GROUP, 4, 1, BALLOT, 1, List.of(new AcceptedEntry(1, low, value(2))), 0));
         // Ballot 2.2 carried value 1 to node 3 and value 2 to node 4: a ballot was reused.
         assertThrows(InvariantViolation.class,
-                () -> candidate.valuesToRepropose(new Learner(GROUP, new DurableState(GROUP)), SafetyRules.CORRECT));
+                () -> candidate.valuesToRepropose(TestLeaders.learner(GROUP, new DurableState(GROUP)), SafetyRules.CORRECT));
     }
 }

@@ -33,8 +33,8 @@ class CandidateTest {
 
     /** A candidate in its prepare stage at {@link #BALLOT} for slots from {@code fromSlot}. */
     private static Candidate preparing(long fromSlot) {
-        Candidate candidate = new Candidate(fiveNodes(), BALLOT, 0);
-        candidate.beginPrepare(BALLOT, fromSlot, 0);
+        Candidate candidate = TestLeaders.candidate(fiveNodes(), BALLOT);
+        TestLeaders.beginPrepare(candidate, fiveNodes(), BALLOT, fromSlot);
         return candidate;
     }
 
@@ -43,11 +43,11 @@ class CandidateTest {
     }
 
     private static Learner emptyLearner() {
-        return new Learner(GROUP, new DurableState(GROUP));
+        return TestLeaders.learner(GROUP, new DurableState(GROUP));
     }
 
     private static List<Value> repropose(Candidate candidate) {
-        return candidate.valuesToRepropose(emptyLearner(), SafetyRules.CORRECT);
+        return TestLeaders.values(candidate.valuesToRepropose(emptyLearner(), SafetyRules.CORRECT));
     }
 
     @Test
@@ -131,12 +131,12 @@ class CandidateTest {
     void aSlotTheLearnerKnowsIsChosenKeepsItsChosenValue() {
         DurableState state = new DurableState(GROUP);
         state.apply(new JournalRecord.ChosenValue(GROUP, 2, value(2)));
-        Learner learner = new Learner(GROUP, state);
+        Learner learner = TestLeaders.learner(GROUP, state);
         Candidate candidate = preparing(1);
         Ballot b = new Ballot(3, 2);
         promise(candidate, 1, 1, vote(2, b, value(2)));
         promise(candidate, 2, 1, vote(3, b, value(3)));
-        assertEquals(List.of(Value.NOOP, value(2), value(3)), candidate.valuesToRepropose(learner, SafetyRules.CORRECT));
+        assertEquals(List.of(Value.NOOP, value(2), value(3)), TestLeaders.values(candidate.valuesToRepropose(learner, SafetyRules.CORRECT)));
     }
 
     @Test
@@ -154,7 +154,7 @@ class CandidateTest {
 
     @Test
     void preVoteStageCountsItselfAndAsksTheOthers() {
-        Candidate candidate = new Candidate(fiveNodes(), BALLOT, 0);
+        Candidate candidate = TestLeaders.candidate(fiveNodes(), BALLOT);
         assertEquals(Candidate.Stage.PRE_VOTE, candidate.stage());
         assertEquals(List.of(2, 3, 4, 5), candidate.silentMembers());
         candidate.preVoteGranted(2);

@@ -65,12 +65,12 @@ class LeaderTest {
     }
 
     private static Learner learner() {
-        return new Learner(GROUP, new DurableState(GROUP));
+        return TestLeaders.learner(GROUP, new DurableState(GROUP));
     }
 
     @Test
     void batchesHoldAtMostMaxBatchCommands() {
-        Leader leader = new Leader(config().maxBatchCommands(3).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().maxBatchCommands(3).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Command[] c = new Command[8];
         for (int i = 1; i <= 7; i++) {
             c[i] = command(i, 1);
@@ -84,7 +84,7 @@ class LeaderTest {
 
     @Test
     void batchesHoldAtMostMaxBatchBytesButAnOversizedCommandGetsItsOwnSlot() {
-        Leader leader = new Leader(config().maxBatchBytes(10).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(Value.NOOP), 0);
+        Leader leader = TestLeaders.leader(config().maxBatchBytes(10).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(Value.NOOP), 0);
         Command a = command(1, 4);
         Command b = command(2, 4);
         Command c = command(3, 4);
@@ -100,7 +100,7 @@ class LeaderTest {
 
     @Test
     void everyMemberIncludingSelfIsAskedToAccept() {
-        Leader leader = new Leader(config().build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         Outbox out = outbox();
         leader.fillPipeline(learner, out, 0);
@@ -113,7 +113,7 @@ class LeaderTest {
 
     @Test
     void pipelineWindowBoundsSlotsInFlight() {
-        Leader leader = new Leader(config().pipelineWindow(2).maxBatchCommands(1).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().pipelineWindow(2).maxBatchCommands(1).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         for (int i = 1; i <= 5; i++) {
             leader.offer(command(i, 1), 1, 0);
@@ -139,10 +139,10 @@ class LeaderTest {
         for (long slot = 1; slot <= 4; slot++) {
             state.apply(new JournalRecord.ChosenValue(GROUP, slot, Value.NOOP));
         }
-        Learner learner = new Learner(GROUP, state);
+        Learner learner = TestLeaders.learner(GROUP, state);
         Value v5 = batch(command(50, 1));
         Value v7 = batch(command(70, 1));
-        Leader leader = new Leader(config().build(), SafetyRules.CORRECT, BALLOT, 5, List.of(v5, Value.NOOP, v7), 0);
+        Leader leader = TestLeaders.leader(config().build(), SafetyRules.CORRECT, BALLOT, 5, List.of(v5, Value.NOOP, v7), 0);
         Command fresh = command(1, 1);
         leader.offer(fresh, 1, 0); // queued before the fill, yet must come after every recovered value
 
@@ -153,7 +153,7 @@ class LeaderTest {
 
     @Test
     void recoveredValuesBeyondTheWindowWaitForRoom() {
-        Leader leader = new Leader(config().pipelineWindow(1).build(), SafetyRules.CORRECT, BALLOT, 1,
+        Leader leader = TestLeaders.leader(config().pipelineWindow(1).build(), SafetyRules.CORRECT, BALLOT, 1,
                 List.of(batch(command(1, 1)), batch(command(2, 1))), 0);
         Learner learner = learner();
         assertEquals(List.of(1L), List.copyOf(fill(leader, learner, 0).keySet()));
@@ -164,12 +164,12 @@ class LeaderTest {
 
     @Test
     void emptyRecoveryProposesOneNoop() {
-        Leader leader = new Leader(config().build(), SafetyRules.CORRECT, BALLOT, 6, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().build(), SafetyRules.CORRECT, BALLOT, 6, List.of(), 0);
         DurableState state = new DurableState(GROUP);
         for (long slot = 1; slot <= 5; slot++) {
             state.apply(new JournalRecord.ChosenValue(GROUP, slot, Value.NOOP));
         }
-        Learner learner = new Learner(GROUP, state);
+        Learner learner = TestLeaders.learner(GROUP, state);
         TreeMap<Long, Value> proposed = fill(leader, learner, 0);
         assertEquals(1, proposed.size());
         assertEquals(Value.NOOP, proposed.get(6L));
@@ -179,7 +179,7 @@ class LeaderTest {
     @Test
     void acceptedFromAPhase2QuorumMakesTheLearnerLearnTheSlot() {
         Value value = batch(command(1, 2));
-        Leader leader = new Leader(config().build(), SafetyRules.CORRECT, BALLOT, 1, List.of(value), 0);
+        Leader leader = TestLeaders.leader(config().build(), SafetyRules.CORRECT, BALLOT, 1, List.of(value), 0);
         Learner learner = learner();
         fill(leader, learner, 0);
 
@@ -200,8 +200,8 @@ class LeaderTest {
     @Test
     void flexibleQuorumLearnsWithItsPhase2Size() {
         ProtocolConfig config = config().members(Set.of(1, 2, 3, 4, 5)).quorumSizes(4, 2).build();
-        Leader leader = new Leader(config, SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
-        Learner learner = learner();
+        Leader leader = TestLeaders.leader(config, SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Learner learner = TestLeaders.learner(config, new DurableState(GROUP));
         fill(leader, learner, 0);
         accepted(leader, learner, 1, BALLOT, 1, 1);
         accepted(leader, learner, 5, BALLOT, 1, 1);
@@ -210,7 +210,7 @@ class LeaderTest {
 
     @Test
     void acceptedWithAnotherBallotIsIgnored() {
-        Leader leader = new Leader(config().build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         fill(leader, learner, 0);
         Ballot other = new Ballot(3, 2);
@@ -222,7 +222,7 @@ class LeaderTest {
 
     @Test
     void offerBeyondMaxPendingCommandsIsRejectedAsOverloaded() {
-        Leader leader = new Leader(config().pipelineWindow(1).maxPendingCommands(2).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().pipelineWindow(1).maxPendingCommands(2).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         fill(leader, learner(), 0); // the no-op fills the window, so commands stay queued
         Command a = command(1, 1);
         Command b = command(2, 1);
@@ -237,7 +237,7 @@ class LeaderTest {
 
     @Test
     void tickSendsHeartbeatsToOthersAtTheConfiguredInterval() {
-        Leader leader = new Leader(config().heartbeatIntervalTicks(3).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().heartbeatIntervalTicks(3).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         List<Long> heartbeatTicks = new ArrayList<>();
         for (long now = 1; now <= 9; now++) {
@@ -264,7 +264,7 @@ class LeaderTest {
 
     @Test
     void tickResendsUnansweredAcceptsOnlyToMembersThatHaveNotVoted() {
-        Leader leader = new Leader(config().retransmitTicks(4).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().retransmitTicks(4).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         fill(leader, learner, 0);
         accepted(leader, learner, 2, BALLOT, 1, 1);
@@ -280,7 +280,7 @@ class LeaderTest {
 
     @Test
     void tickReturnsFalseOncePhase2QuorumIsSilentForTheLeaderQuorumTimeout() {
-        Leader leader = new Leader(config().leaderQuorumTimeoutTicks(10).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().leaderQuorumTimeoutTicks(10).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         for (long now = 1; now <= 9; now++) {
             assertTrue(leader.tick(learner, outbox(), now), "tick " + now);
@@ -290,7 +290,7 @@ class LeaderTest {
 
     @Test
     void repliesOfThisBallotKeepTheLeaderAlive() {
-        Leader leader = new Leader(config().leaderQuorumTimeoutTicks(10).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
+        Leader leader = TestLeaders.leader(config().leaderQuorumTimeoutTicks(10).build(), SafetyRules.CORRECT, BALLOT, 1, List.of(), 0);
         Learner learner = learner();
         leader.onHeartbeatReply(new Message.HeartbeatReply(GROUP, 2, 1, BALLOT, 1, 0, 0), 5);
         leader.onHeartbeatReply(new Message.HeartbeatReply(GROUP, 3, 1, new Ballot(9, 3), 1, 0, 0), 8); // another ballot

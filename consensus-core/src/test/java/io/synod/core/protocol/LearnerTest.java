@@ -23,7 +23,7 @@ class LearnerTest {
     }
 
     private static Learner fresh() {
-        return new Learner(GROUP, new DurableState(GROUP));
+        return TestLeaders.learner(GROUP, new DurableState(GROUP));
     }
 
     /** Delivers and returns what the application would apply in this step. */
@@ -110,7 +110,7 @@ class LearnerTest {
         state.apply(new JournalRecord.ChosenValue(GROUP, 1, value(1)));
         state.apply(new JournalRecord.ChosenValue(GROUP, 2, Value.NOOP));
         state.apply(new JournalRecord.ChosenValue(GROUP, 4, value(4)));
-        Learner learner = new Learner(GROUP, state);
+        Learner learner = TestLeaders.learner(GROUP, state);
 
         assertEquals(3, learner.firstUnchosenSlot());
         assertTrue(learner.isChosen(4));

@@ -85,7 +85,7 @@ class ProtocolConfigTest {
 
     @Test
     void rejectsNodeIdNotAmongMembers() {
-        assertRejected(minimal().nodeId(4), "nodeId 4", "not among members [1, 2, 3]", "add it to members or fix nodeId");
+        assertRejected(minimal().nodeId(4), "nodeId 4", "not among members [1, 2, 3]", "add it to members, fix nodeId");
     }
 
     @Test

@@ -34,8 +34,8 @@ final class SimDisk {
     private long unacknowledgedButDurable;
     private Snapshot snapshot;
 
-    /** A snapshot of the state machine covering every slot up to {@code slot}. */
-    record Snapshot(long slot, SimMachine state) {
+    /** A snapshot of the state machine covering every slot up to {@code slot}, with the memberships folded through it. */
+    record Snapshot(long slot, SimMachine state, io.synod.core.protocol.MembershipHistory memberships) {
     }
     private long pendingMaxSeq;
     private boolean syncing;
@@ -112,8 +112,8 @@ final class SimDisk {
      * Stores a snapshot (synced at once) and truncates the journal below it: votes and chosen values
      * up to {@code slot} go, but the promise any of them implied is kept.
      */
-    void saveSnapshot(long slot, SimMachine state) {
-        snapshot = new Snapshot(slot, state.copy());
+    void saveSnapshot(long slot, SimMachine state, io.synod.core.protocol.MembershipHistory memberships) {
+        snapshot = new Snapshot(slot, state.copy(), memberships.copy());
         JournalRecord.PromisedBallot highest = null;
         for (JournalRecord record : durable) {
             io.synod.core.protocol.Ballot ballot = record instanceof JournalRecord.PromisedBallot p ? p.ballot()

@@ -4,6 +4,7 @@ import io.synod.core.invariant.InvariantViolation;
 import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.DurableState;
+import io.synod.core.protocol.MembershipHistory;
 import io.synod.core.protocol.Message;
 import io.synod.core.protocol.ProtocolConfig;
 import io.synod.core.protocol.Ready;
@@ -43,6 +44,8 @@ final class SimNode {
     private boolean paused;
     private long appliedSlot;
     private boolean fetchingSnapshot;
+    /** The memberships folded through {@code appliedSlot}, as the runtime's apply stage keeps them for snapshots. */
+    private MembershipHistory memberships;
     private long snapshotsTaken;
     private long snapshotsInstalled;
     private final List<Runnable> deferred = new ArrayList<>();
@@ -136,6 +139,9 @@ final class SimNode {
         SimDisk.Snapshot snapshot = disk.snapshot();
         long snapshotSlot = snapshot == null ? 0 : snapshot.slot();
         recovered.withSnapshotSlot(snapshotSlot);
+        memberships = snapshot == null ? new MembershipHistory(config.initialMembership(), config.membershipActivationSlots())
+                : snapshot.memberships().copy();
+        recovered.withSnapshotMemberships(snapshot == null ? null : memberships.copy());
         replica = sim.factory.create(config, recovered, sim.random.fork());
         machine = snapshot == null ? sim.model.newMachine() : snapshot.state().copy();
         appliedSlot = snapshotSlot;
@@ -319,6 +325,7 @@ final class SimNode {
         if (entry.value() instanceof Value.Batch batch) {
             applyCommands(batch);
         }
+        memberships.fold(entry.slot(), entry.value());
         reads.appliedThrough(appliedSlot);
         int every = sim.scenario.snapshotEverySlots();
         if (every > 0 && entry.slot() % every == 0) {
@@ -328,7 +335,7 @@ final class SimNode {
 
     /** Snapshots the state as of {@code slot} (just applied), then lets the replica forget what it covers. */
     private void takeSnapshot(long slot) {
-        disk.saveSnapshot(slot, machine);
+        disk.saveSnapshot(slot, machine, memberships);
         snapshotsTaken++;
         sim.checker.onSnapshot(id, slot, machine, false);
         int forIncarnation = incarnation;
@@ -349,7 +356,8 @@ final class SimNode {
         SimNode from = sim.nodes.get(source - 1);
         sim.network.transfer(source, id, () -> {
             SimDisk.Snapshot snapshot = from.disk.snapshot();
-            return snapshot == null ? null : new SimDisk.Snapshot(snapshot.slot(), snapshot.state().copy());
+            return snapshot == null ? null
+                    : new SimDisk.Snapshot(snapshot.slot(), snapshot.state().copy(), snapshot.memberships().copy());
         }, snapshot -> {
             if (forIncarnation != incarnation) {
                 return;
@@ -370,12 +378,13 @@ final class SimNode {
     private void installSnapshot(SimDisk.Snapshot snapshot) {
         machine = snapshot.state().copy();
         appliedSlot = snapshot.slot();
+        memberships = snapshot.memberships().copy();
         reads.appliedThrough(appliedSlot);
-        disk.saveSnapshot(snapshot.slot(), machine);
+        disk.saveSnapshot(snapshot.slot(), machine, memberships);
         snapshotsInstalled++;
         sim.checker.onSnapshot(id, snapshot.slot(), machine, true);
         sim.trace("node %d installs a snapshot at slot %d", id, snapshot.slot());
-        step(() -> replica.snapshotInstalled(snapshot.slot()));
+        step(() -> replica.snapshotInstalled(snapshot.slot(), snapshot.memberships().copy()));
     }
 
     long snapshotsTaken() {
