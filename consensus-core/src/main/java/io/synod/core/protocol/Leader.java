@@ -28,6 +28,7 @@ import java.util.TreeSet;
  */
 final class Leader implements LeaderReads.Gate {
     private final ProtocolConfig config;
+    private final SafetyRules rules;
     private final Ballot ballot;
     private final Learner learner;
     /** Values to propose again in recovered slots (the highest-ballot vote a phase-1 quorum reported). */
@@ -91,6 +92,7 @@ final class Leader implements LeaderReads.Gate {
     Leader(ProtocolConfig config, SafetyRules rules, Ballot ballot, long firstSlot, Map<Long, AcceptedEntry> recoveredVotes,
            Set<Long> preparedEpochs, Learner learner, long now) {
         this.config = config;
+        this.rules = rules;
         this.ballot = ballot;
         this.learner = learner;
         this.nextSlot = firstSlot;
@@ -282,11 +284,15 @@ final class Leader implements LeaderReads.Gate {
     /** Proposes recovered values, then a membership change, then batches of queued commands, while the window has room. */
     void fillPipeline(Learner learner, Outbox out, long now) {
         MembershipHistory history = learner.memberships();
-        long limit = learner.firstUnchosenSlot() + Math.min(config.pipelineWindow(), history.activationDelay());
+        long limit = learner.firstUnchosenSlot() + (rules.windowStopsAtUnknownMemberships()
+                ? Math.min(config.pipelineWindow(), history.activationDelay()) : config.pipelineWindow());
         while (nextSlot < limit) {
             Membership membership = history.at(nextSlot);
-            if (!preparedEpochs.contains(membership.epoch()) || !membership.isVoter(config.nodeId())) {
-                return; // phase 1 with these voters first; or we are not one of them and will hand over
+            if (!preparedEpochs.contains(membership.epoch())) {
+                return; // phase 1 with these voters first
+            }
+            if (!membership.isVoter(config.nodeId()) && !history.latest().isVoter(config.nodeId())) {
+                return; // removed: we hand over rather than lead the new voters (a new voter leads the old ones' last slots)
             }
             Value value;
             AcceptedEntry recoveredVote = recovered.remove(nextSlot);

@@ -25,9 +25,9 @@ import java.util.TreeSet;
  * {@code firstUnchosen + activationDelay}: it always knows whose quorum decides the slot it
  * proposes. Every replica folds the same chosen values in the same order, so all agree.
  *
- * <p>A change is valid only if the membership it expects (its epoch) is still the latest one and no
- * earlier change is still waiting to take effect; otherwise it is chosen but has no effect (and its
- * proposer is told why). At most one change is pending at a time, so the slots of any window of
+ * <p>A change is valid only if the membership it expects (its epoch) is still the latest one, no
+ * earlier change is still waiting to take effect, and every new voter is already a learner (it has
+ * been receiving the log); otherwise it is chosen but has no effect (and its proposer is told why). At most one change is pending at a time, so the slots of any window of
  * {@code activationDelay} slots are decided by at most two memberships.
  *
  * <p>Not thread-safe: owned by one replica (or by one apply thread).
@@ -135,6 +135,11 @@ public final class MembershipHistory {
             }
             if (change.learners().contains(id)) {
                 return "node " + id + " cannot be both a voter and a learner";
+            }
+            if (!latest.isMember(id)) {
+                // A voter that has never received the log could leave the group with no one able to
+                // lead (it cannot learn what was chosen before its membership takes effect).
+                return "node " + id + " is not a member: add it as a learner first, and promote it once it has caught up";
             }
         }
         for (int id : change.learners()) {

@@ -53,6 +53,9 @@ public final class Replica {
     private long commitHint;
     private int commitHintFrom;
     private long catchUpSentTick = Long.MIN_VALUE / 2;
+    private final RandomSource random;
+    /** The node a leaderless non-voter is pulling chosen slots from (see {@link #pullFromSomeone}), or 0. */
+    private int pullingFrom;
 
     /** Recovers a replica from its durable state (empty for a new replica). */
     public Replica(ProtocolConfig config, DurableState recovered, RandomSource random) {
@@ -72,6 +75,7 @@ public final class Replica {
         this.learner = new Learner(groupId, recovered,
                 new MembershipHistory(config.initialMembership(), config.membershipActivationSlots()));
         this.election = new ElectionTimer(config, random, 0);
+        this.random = random;
         this.heldReplies = new HeldReplies(groupId, self);
         this.quarantineUntilTick = rules.quarantinesAfterStart() ? config.electionTimeoutTicks() : 0;
     }
@@ -414,10 +418,11 @@ public final class Replica {
         switch (role) {
             case FOLLOWER -> {
                 if (election.campaignDue(now)) {
-                    if (membership().isVoter(self)) {
+                    if (mayLead()) {
                         startCampaign(out, false);
                     } else {
                         election.postpone(now); // a learner, or not (or no longer) a member: never leads
+                        pullFromSomeone(out);
                     }
                 }
             }
@@ -450,26 +455,62 @@ public final class Replica {
         }
     }
 
+    /**
+     * Whether this replica may campaign: it votes in the membership deciding its first unchosen slot,
+     * or in the newest one it knows. The latter matters when the old voters handed over and left: a
+     * new voter that has not learned the last slots before its membership takes effect must still
+     * be able to lead (its phase 1 then needs a quorum of the old voters too).
+     */
+    private boolean mayLead() {
+        return membership().isVoter(self) || learner.memberships().latest().isVoter(self);
+    }
+
     /** The memberships of every slot a leader elected now could propose (see {@link Candidate}). */
     private List<Membership> electorate() {
         long from = learner.firstUnchosenSlot();
         return learner.memberships().inForceBetween(from, from + learner.memberships().activationDelay());
     }
 
+    /**
+     * A replica that may not lead and hears no leader asks a random known node for every chosen
+     * slot it lacks. Followers otherwise learn only from leaders, and a voter added by a change it
+     * has not learned yet would not know it may campaign: if the old voters left, no one would lead.
+     */
+    private void pullFromSomeone(Outbox out) {
+        List<Integer> others = new ArrayList<>(learner.memberships().knownNodes());
+        others.remove(Integer.valueOf(self));
+        if (others.isEmpty()) {
+            return;
+        }
+        pullingFrom = others.get(random.nextInt(others.size()));
+        out.send(new Message.CatchUpRequest(groupId, self, pullingFrom, learner.firstUnchosenSlot(), Long.MAX_VALUE));
+    }
+
     private void onTimeoutNow(Message.TimeoutNow timeoutNow, Outbox out) {
-        if (role == Role.LEADER || !timeoutNow.ballot().isAtLeast(acceptor.promised()) || !membership().isVoter(self)) {
+        if (role == Role.LEADER || !timeoutNow.ballot().isAtLeast(acceptor.promised()) || !mayLead()) {
             return;
         }
         candidate = null;
         startCampaign(out, true);
     }
 
-    /** A leader that is not a voter from the first unchosen slot on, or whose transfer target caught up, hands over. */
+    /**
+     * A leader whose transfer target caught up hands over. So does a leader that may no longer lead
+     * (a voter neither from the first unchosen slot on nor in the newest membership): it hands over
+     * to the voter furthest along, once that one has every chosen slot (or at once if there is no
+     * other voter), and until then keeps telling the others what is chosen.
+     */
     private void handOverIfDue(Outbox out) {
         Membership current = membership();
-        if (!current.isVoter(self)) {
-            handOver(successor(current), out, "no longer a voter from slot " + learner.firstUnchosenSlot());
-        } else if (leader.transferTarget() != 0 && leader.transferTargetCaughtUp(learner)) {
+        if (!mayLead() && leader.transferTarget() == 0) {
+            int successor = successor(current);
+            if (successor == 0) {
+                stepDown(out, "no longer a voter from slot " + learner.firstUnchosenSlot());
+                return;
+            }
+            leader.startTransfer(successor, now);
+        }
+        if (leader.transferTarget() != 0 && leader.transferTargetCaughtUp(learner)) {
             int target = leader.transferTarget();
             handOver(target, out, "handed leadership to node " + target);
         }
@@ -692,14 +733,20 @@ public final class Replica {
         if (role == Role.LEADER) {
             return; // a leader learns slots of its ballot only from its own phase-2 quorum
         }
+        long before = learner.firstUnchosenSlot();
         for (ChosenEntry entry : reply.chosen()) {
             learner.learn(entry.slot(), entry.value(), out);
         }
         if (reply.snapshotSlot() >= learner.firstUnchosenSlot()) {
             out.needSnapshot(reply.from(), reply.snapshotSlot());
         }
-        if (!reply.chosen().isEmpty()) {
+        // Only progress asks again at once: a peer that lacks our next slot too would otherwise be
+        // asked again and again at network speed.
+        if (learner.firstUnchosenSlot() > before) {
             catchUpSentTick = Long.MIN_VALUE / 2; // progress: ask for the next range right away
+            if (reply.from() == pullingFrom && !election.leaderAlive(now)) {
+                out.send(new Message.CatchUpRequest(groupId, self, pullingFrom, learner.firstUnchosenSlot(), Long.MAX_VALUE));
+            }
         }
         requestCatchUpIfBehind(out);
     }

@@ -55,6 +55,12 @@ class SafetyRules {
         return config.leaseTicks();
     }
 
+    /** A leader proposes only slots whose membership it knows: below first unchosen + activation delay. */
+    boolean windowStopsAtUnknownMemberships() {
+        return true;
+    }
+
+
     /** A replica that just started refuses other candidates' prepares for an election timeout (leases rely on it). */
     boolean quarantinesAfterStart() {
         return true;

@@ -90,6 +90,21 @@ public enum Mutation {
         }
     },
     /**
+     * A leader that fills its whole pipeline window even past the slots whose membership it knows:
+     * it decides them with the newest membership it knows, which a change chosen meanwhile replaces.
+     */
+    PROPOSES_BEYOND_KNOWN_MEMBERSHIP {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                boolean windowStopsAtUnknownMemberships() {
+                    return false;
+                }
+            };
+        }
+    },
+    /**
      * A proposer that keeps its round counter in memory only and "just outbids the others": it
      * ignores its own durable promise and ballots carrying its own id, so after a restart it can
      * issue a ballot it already used, possibly with another value.

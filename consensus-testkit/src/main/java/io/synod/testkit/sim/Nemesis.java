@@ -1,10 +1,13 @@
 package io.synod.testkit.sim;
 
 import io.synod.core.protocol.Ballot;
+import io.synod.core.protocol.Membership;
 import io.synod.core.protocol.Replica;
+import io.synod.core.protocol.Value;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Injects the scenario's faults at random moments of the fault phase, then heals everything:
@@ -17,6 +20,8 @@ final class Nemesis {
     private final SimRandom random;
     private final List<Runnable> actions = new ArrayList<>();
     private int partitionGeneration;
+    /** Membership change request ids: far from the clients' command ids, so a refusal is never taken for a command's. */
+    private long nextChangeId = Long.MIN_VALUE / 2;
     private long faultsInjected;
 
     Nemesis(Simulation sim, SimScenario scenario) {
@@ -43,6 +48,9 @@ final class Nemesis {
         }
         if (scenario.clockSkew()) {
             actions.add(this::changeClockRate);
+        }
+        if (scenario.reconfigurations()) {
+            actions.add(this::reconfigure);
         }
     }
 
@@ -188,6 +196,76 @@ final class Nemesis {
             exponent = random.nextDouble() * 2 - 1;
         }
         node.setTickMicros(Math.round(Simulation.TICK_MICROS * Math.pow(scenario.clockRateSpread(), exponent)));
+    }
+
+    /**
+     * Asks the leader to change the membership: add a learner, promote one, remove or demote a
+     * voter, or replace a voter with a learner (or, to be refused, with a non-member), between one
+     * and five voters. Interleaved with
+     * the other faults like any of them; the leader may be about to fall, the change may be refused.
+     */
+    private void reconfigure() {
+        SimNode leader = currentLeader();
+        if (leader == null) {
+            return;
+        }
+        Membership latest = leader.replica().memberships().latest();
+        TreeSet<Integer> voters = new TreeSet<>(latest.voters().members());
+        TreeSet<Integer> learners = new TreeSet<>(latest.learners());
+        List<Integer> outsiders = new ArrayList<>();
+        for (SimNode node : sim.nodes) {
+            if (!latest.isMember(node.id)) {
+                outsiders.add(node.id);
+            }
+        }
+        switch (random.nextInt(5)) {
+            case 0 -> {
+                if (!outsiders.isEmpty()) {
+                    learners.add(random.pick(outsiders));
+                }
+            }
+            case 1 -> {
+                if (!learners.isEmpty() && voters.size() < 5) {
+                    int promoted = random.pick(List.copyOf(learners));
+                    learners.remove(promoted);
+                    voters.add(promoted);
+                }
+            }
+            case 2 -> {
+                if (voters.size() > 1) {
+                    voters.remove(random.pick(List.copyOf(voters)));
+                }
+            }
+            case 3 -> {
+                // Replace a voter, most often with a learner; sometimes with a node that never
+                // received the log, which the protocol must refuse.
+                List<Integer> candidates = new ArrayList<>(learners);
+                if (candidates.isEmpty() || random.chance(0.2)) {
+                    candidates.addAll(outsiders);
+                }
+                if (!candidates.isEmpty()) {
+                    int added = random.pick(candidates);
+                    voters.remove(random.pick(List.copyOf(voters)));
+                    learners.remove(added);
+                    voters.add(added);
+                }
+            }
+            default -> {
+                if (!learners.isEmpty()) {
+                    learners.remove(random.pick(List.copyOf(learners)));
+                } else if (voters.size() > 1) {
+                    int demoted = random.pick(List.copyOf(voters));
+                    voters.remove(demoted);
+                    learners.add(demoted);
+                }
+            }
+        }
+        if (voters.equals(new TreeSet<>(latest.voters().members())) && learners.equals(latest.learners())) {
+            return;
+        }
+        Value.Reconfigure change = new Value.Reconfigure(nextChangeId++, latest.epoch(), voters, learners, java.util.Map.of());
+        sim.trace("nemesis: node %d asked to change %s to voters %s learners %s", leader.id, latest, voters, learners);
+        leader.proposeChange(change);
     }
 
     /** See {@link SimScenario#leaseTrap}. */

@@ -4,7 +4,7 @@ import io.synod.core.protocol.Ballot;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.JournalRecord;
 import io.synod.core.protocol.Message;
-import io.synod.core.protocol.Quorum;
+import io.synod.core.protocol.MembershipHistory;
 import io.synod.core.protocol.Value;
 
 import java.util.ArrayList;
@@ -24,10 +24,15 @@ import java.util.TreeSet;
  *       above every ballot it prepared with before, in this or any earlier incarnation;</li>
  *   <li><b>one value per ballot</b>: all durable votes for a slot at one ballot are for one value;</li>
  *   <li><b>one value per slot</b>: by Paxos' own definition — a value is chosen once a phase-2
- *       quorum has durably voted for it at one ballot — no slot ever has two chosen values;</li>
+ *       quorum has durably voted for it at one ballot — no slot ever has two chosen values. The
+ *       quorum is that of the membership deciding the slot, which this checker derives itself from
+ *       the agreed sequence (a change chosen in slot c decides slots from c + activation delay on);</li>
  *   <li><b>only proposed values</b>: every chosen command was proposed by a client (or is a no-op);</li>
  *   <li><b>no hearsay</b>: a replica applies a slot only once the oracle above says it is chosen, and
- *       only that value;</li>
+ *       only that value; and when a replica records that a slot is chosen, the votes durable at that
+ *       moment already form a quorum of the slot's membership (checked once that membership is
+ *       known) — a replica that concluded early from the wrong quorum is caught even if enough
+ *       votes arrive later;</li>
  *   <li><b>one sequence</b>: every replica (every incarnation) applies slots 1, 2, 3, ... of one
  *       sequence, without gaps or reordering;</li>
  *   <li><b>no duplicates</b>: a command appears in two slots only if its client sent it twice;</li>
@@ -37,7 +42,15 @@ import java.util.TreeSet;
  */
 final class SafetyChecker {
     private final long groupId;
-    private final Quorum quorum;
+    /** The memberships, folded along the agreed sequence: whose quorum decides each slot. */
+    private final MembershipHistory memberships;
+    /** Slots with votes whose membership is not known yet (the sequence has not reached them). */
+    private final TreeSet<Long> undecided = new TreeSet<>();
+    /** A replica's conclusion that a slot is chosen, with the votes for its value durable at that moment. */
+    private record Learned(int node, long slot, Value value, Map<Ballot, Set<Integer>> votes) {
+    }
+    /** Conclusions whose slot's membership is not known yet. */
+    private final List<Learned> learnedEarly = new ArrayList<>();
     private final Map<Long, Map<Ballot, Votes>> votes = new HashMap<>();
     private final Map<Long, Value> chosen = new HashMap<>();
     private final Map<Long, Ballot> chosenAt = new HashMap<>();
@@ -68,9 +81,9 @@ final class SafetyChecker {
         }
     }
 
-    SafetyChecker(long groupId, Quorum quorum, SimModel model) {
+    SafetyChecker(long groupId, MembershipHistory initial, SimModel model) {
         this.groupId = groupId;
-        this.quorum = quorum;
+        this.memberships = initial;
         this.model = model;
         this.referenceMachine = model.newMachine();
     }
@@ -146,8 +159,63 @@ final class SafetyChecker {
             return;
         }
         atBallot.voters.add(node);
-        if (quorum.isPhase2Quorum(atBallot.voters)) {
-            onChosen(vote.slot(), vote.ballot(), vote.value());
+        decide(vote.slot(), vote.ballot(), atBallot);
+    }
+
+    private void decide(long slot, Ballot ballot, Votes atBallot) {
+        if (slot > memberships.foldedThrough() + memberships.activationDelay()) {
+            undecided.add(slot);
+        } else if (memberships.at(slot).voters().isPhase2Quorum(atBallot.voters)) {
+            onChosen(slot, ballot, atBallot.value);
+        }
+    }
+
+    /** Node {@code node} records that {@code value} is chosen in {@code slot} (a chosen-value journal record). */
+    void onLearned(int node, long slot, Value value) {
+        Map<Ballot, Set<Integer>> forValue = new HashMap<>();
+        for (Map.Entry<Ballot, Votes> atBallot : votes.getOrDefault(slot, Map.of()).entrySet()) {
+            if (atBallot.getValue().value.equals(value)) {
+                forValue.put(atBallot.getKey(), new TreeSet<>(atBallot.getValue().voters));
+            }
+        }
+        Learned learned = new Learned(node, slot, value, forValue);
+        if (slot > memberships.foldedThrough() + memberships.activationDelay()) {
+            learnedEarly.add(learned);
+        } else {
+            checkLearned(learned);
+        }
+    }
+
+    private void checkLearned(Learned learned) {
+        var membership = memberships.at(learned.slot());
+        for (Set<Integer> voters : learned.votes().values()) {
+            if (membership.voters().isPhase2Quorum(voters)) {
+                return;
+            }
+        }
+        violation("node %d concluded %s was chosen in slot %d when its durable votes were %s: not a phase-2 quorum of %s,"
+                + " the membership deciding that slot", learned.node(), learned.value(), learned.slot(), learned.votes(), membership);
+    }
+
+    /** Folds the agreed sequence into the memberships, and decides the slots whose membership became known. */
+    private void advanceMemberships() {
+        Value next;
+        while ((next = sequence.get(memberships.foldedThrough() + 1)) != null) {
+            memberships.fold(memberships.foldedThrough() + 1, next);
+        }
+        long known = memberships.foldedThrough() + memberships.activationDelay();
+        learnedEarly.removeIf(learned -> {
+            if (learned.slot() > known) {
+                return false;
+            }
+            checkLearned(learned);
+            return true;
+        });
+        while (!undecided.isEmpty() && undecided.first() <= known) {
+            long slot = undecided.pollFirst();
+            for (Map.Entry<Ballot, Votes> atBallot : votes.get(slot).entrySet()) {
+                decide(slot, atBallot.getKey(), atBallot.getValue());
+            }
         }
     }
 
@@ -227,6 +295,7 @@ final class SafetyChecker {
         }
         nextSlotByNode.put(node, slot + 1);
         appliedEntries++;
+        advanceMemberships(); // the node applied every slot below this one: its membership is known
         Value chosenValue = chosen.get(slot);
         if (chosenValue == null || !chosenValue.equals(value)) {
             violation("node %d applied %s in slot %d, but the chosen value there is %s (no quorum of durable votes)",

@@ -4,6 +4,7 @@ import io.synod.core.invariant.InvariantViolation;
 import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.DurableState;
+import io.synod.core.protocol.JournalRecord;
 import io.synod.core.protocol.MembershipHistory;
 import io.synod.core.protocol.Message;
 import io.synod.core.protocol.ProtocolConfig;
@@ -233,6 +234,11 @@ final class SimNode {
         }
     }
 
+    /** An operator asks this node (believed to lead) to change the membership. */
+    void proposeChange(Value.Reconfigure change) {
+        whenRunning(() -> step(() -> replica.proposeChange(change)));
+    }
+
     private void whenRunning(Runnable input) {
         if (replica == null) {
             return;
@@ -284,6 +290,11 @@ final class SimNode {
 
     private void carryOut(Ready ready) {
         if (!ready.records().isEmpty()) {
+            for (JournalRecord record : ready.records()) {
+                if (record instanceof JournalRecord.ChosenValue learned) {
+                    sim.checker.onLearned(id, learned.slot(), learned.value());
+                }
+            }
             disk.write(ready.persistSeq(), ready.records());
         }
         for (Message message : ready.messages()) {

@@ -35,7 +35,12 @@ record SimScenario(
         long clientTimeoutMicros,
         double clockRateSpread,
         double maxClockDrift,
-        boolean leaseTrap) {
+        boolean leaseTrap,
+        boolean reconfigurations,
+        int membershipActivationSlots) {
+
+    /** Nodes that start outside the group (joining) when a scenario changes memberships. */
+    static final int SPARE_NODES = 2;
 
     /**
      * With clock skew, each clock runs at a rate between 1/1.2 and 1.2 times the true one (so two
@@ -68,7 +73,9 @@ record SimScenario(
                 (6 + r.nextInt(7)) * SECOND,
                 20 * SECOND,
                 r.chance(0.7), r.chance(0.5), r.chance(0.5), r.chance(0.5) ? 300 * MILLI : SECOND,
-                RATE_SPREAD, DRIFT_BOUND, false);
+                RATE_SPREAD, DRIFT_BOUND, false,
+                // Drawn last, so every earlier choice of a seed is what it was before memberships could change.
+                r.chance(0.4), r.pick(List.of(1, 2, 3, 5, 8, 16, 64)));
     }
 
     /**
@@ -79,14 +86,15 @@ record SimScenario(
      */
     static SimScenario leaseTrap(long seed, double drift) {
         return new SimScenario(seed, 3, 2, 2, 4, 0, 0, 0, false, false, false, false, false, false, false, false, true,
-                0, 6 * SECOND, 20 * SECOND, true, true, true, 100 * MILLI, 3.0, drift, true);
+                0, 6 * SECOND, 20 * SECOND, true, true, true, 100 * MILLI, 3.0, drift, true, false, 64);
     }
 
     /** This scenario with clock rates between {@code 1/spread} and {@code spread}, and leases sized for {@code drift}. */
     SimScenario withClocks(double spread, double drift) {
         return new SimScenario(seed, replicas, phase1Quorum, phase2Quorum, clients, dropRate, duplicateRate,
                 longDelayRate, partitions, oneWayPartitions, leaderIsolation, crashes, slowDisk, true, pauses, tornWrites,
-                forwarding, snapshotEverySlots, faultPhaseMicros, healBoundMicros, true, true, lingeringLeaders, clientTimeoutMicros, spread, drift, leaseTrap);
+                forwarding, snapshotEverySlots, faultPhaseMicros, healBoundMicros, true, true, lingeringLeaders, clientTimeoutMicros, spread, drift, leaseTrap,
+                reconfigurations, membershipActivationSlots);
     }
 
     /** This scenario without snapshots, for a state machine that takes none. */
@@ -94,7 +102,12 @@ record SimScenario(
         return new SimScenario(seed, replicas, phase1Quorum, phase2Quorum, clients, dropRate, duplicateRate,
                 longDelayRate, partitions, oneWayPartitions, leaderIsolation, crashes, slowDisk, clockSkew, pauses, tornWrites,
                 forwarding, 0, faultPhaseMicros, healBoundMicros, fastReads, leaseReads, lingeringLeaders, clientTimeoutMicros,
-                clockRateSpread, maxClockDrift, leaseTrap);
+                clockRateSpread, maxClockDrift, leaseTrap, reconfigurations, membershipActivationSlots);
+    }
+
+    /** Every node of the run: the initial replicas, then the spares that may join. */
+    int nodes() {
+        return replicas + (reconfigurations ? SPARE_NODES : 0);
     }
 
     List<String> faultKinds() {
@@ -135,6 +148,9 @@ record SimScenario(
         if (leaseTrap) {
             kinds.add("lease-trap");
         }
+        if (reconfigurations) {
+            kinds.add("reconfigure");
+        }
         return kinds;
     }
 
@@ -148,6 +164,7 @@ record SimScenario(
                 + (clockRateSpread != RATE_SPREAD || maxClockDrift != DRIFT_BOUND
                         ? String.format(" clock-rates=1/%.1f..%.1f lease-drift-bound=%.2f", clockRateSpread, clockRateSpread,
                                 maxClockDrift) : "")
+                + (reconfigurations ? " activation-slots=" + membershipActivationSlots : "")
                 + " faults=" + faultKinds();
     }
 }

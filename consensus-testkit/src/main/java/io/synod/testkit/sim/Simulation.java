@@ -1,5 +1,7 @@
 package io.synod.testkit.sim;
 
+import io.synod.core.protocol.Membership;
+import io.synod.core.protocol.MembershipHistory;
 import io.synod.core.protocol.ProtocolConfig;
 
 import java.util.ArrayDeque;
@@ -46,10 +48,11 @@ public final class Simulation {
         this.reads = new ReadChecker(model.placements().get());
         this.printTrace = printTrace;
         this.random = new SimRandom(scenario.seed());
-        this.network = new SimNetwork(loop, random.fork(), scenario.replicas());
+        this.network = new SimNetwork(loop, random.fork(), scenario.nodes());
         ProtocolConfig base = protocolConfig(scenario, 1);
-        this.checker = new SafetyChecker(GROUP_ID, base.quorum(), model);
-        for (int id = 1; id <= scenario.replicas(); id++) {
+        this.checker = new SafetyChecker(GROUP_ID,
+                new MembershipHistory(base.initialMembership(), base.membershipActivationSlots()), model);
+        for (int id = 1; id <= scenario.nodes(); id++) {
             double rate = scenario.clockSkew() ? Math.pow(scenario.clockRateSpread(), random.nextDouble() * 2 - 1) : 1.0;
             long tick = Math.round(TICK_MICROS * rate);
             nodes.add(new SimNode(id, protocolConfig(scenario, id), this, tick));
@@ -87,7 +90,8 @@ public final class Simulation {
             members.add(id);
         }
         return ProtocolConfig.builder()
-                .groupId(GROUP_ID).nodeId(nodeId).members(members)
+                .groupId(GROUP_ID).nodeId(nodeId).members(members).joining(nodeId > scenario.replicas())
+                .membershipActivationSlots(scenario.membershipActivationSlots())
                 .quorumSizes(scenario.phase1Quorum(), scenario.phase2Quorum())
                 .pipelineWindow(8).maxBatchCommands(4).maxBatchBytes(256)
                 .heartbeatIntervalTicks(3).electionTimeoutTicks(15).maxElectionBackoffTicks(120)
@@ -147,13 +151,21 @@ public final class Simulation {
         return true;
     }
 
+    /** Every member (voter or learner) has learned every chosen slot; nodes outside the group are not asked. */
     private void checkConverged() {
-        long highest = 0;
+        SimNode ahead = nodes.get(0);
         for (SimNode node : nodes) {
-            highest = Math.max(highest, node.replica().firstUnchosenSlot());
+            if (node.replica().firstUnchosenSlot() > ahead.replica().firstUnchosenSlot()) {
+                ahead = node;
+            }
+        }
+        long highest = ahead.replica().firstUnchosenSlot();
+        Set<Integer> members = new TreeSet<>();
+        for (Membership m : ahead.replica().memberships().inForceFrom(highest)) {
+            members.addAll(m.members());
         }
         for (SimNode node : nodes) {
-            if (node.replica().firstUnchosenSlot() != highest) {
+            if (members.contains(node.id) && node.replica().firstUnchosenSlot() != highest) {
                 checker.violation("liveness: node %d knows slots below %d chosen, others below %d, 8 s after the run",
                         node.id, node.replica().firstUnchosenSlot(), highest);
             }
