@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 @Command(name = "synod", mixinStandardHelpOptions = true, version = "synod 0.1.0-SNAPSHOT",
         description = "Synod example applications: replicated services built on Multi-Paxos.",
         subcommands = {Demo.class, KvCommand.class, io.synod.examples.lock.LockCommand.class, io.synod.examples.queue.QueueCommand.class, io.synod.examples.election.ElectionCommand.class, Synod.Simulate.class,
-                io.synod.examples.bench.BenchCommand.class, io.synod.examples.bench.BenchNode.class})
+                io.synod.examples.bench.BenchCommand.class, io.synod.examples.bench.BenchNode.class,
+                io.synod.examples.admin.AdminCommand.class})
 public final class Synod implements Runnable {
     @Spec
     CommandSpec spec;

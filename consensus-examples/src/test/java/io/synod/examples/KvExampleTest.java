@@ -88,6 +88,15 @@ class KvExampleTest {
         assertEquals(2, notMember.code);
         assertTrue(notMember.err.contains("node 4 is not in the member list [1, 2]"), notMember.err);
 
+        Output joinAlone = capture(() -> cli("kv", "serve", "--node", "4", "--join", "--members", "4=127.0.0.1:7104",
+                "--http", "127.0.0.1:8101", "--data", root.resolve("x").toString()));
+        assertEquals(2, joinAlone.code);
+        assertTrue(joinAlone.err.contains("--join: --members must list the group's initial members"), joinAlone.err);
+        Output peersWithoutJoin = capture(() -> cli("kv", "serve", "--node", "1", "--members", "1=127.0.0.1:7101",
+                "--peers", "4=127.0.0.1:7104", "--http", "127.0.0.1:8101", "--data", root.resolve("x").toString()));
+        assertEquals(2, peersWithoutJoin.code);
+        assertTrue(peersWithoutJoin.err.contains("--peers is only for a node started with --join"), peersWithoutJoin.err);
+
         Output noData = capture(() -> cli("kv", "serve", "--node", "1", "--members", "1=127.0.0.1:7101", "--http", "127.0.0.1:8101"));
         assertEquals(2, noData.code);
         assertTrue(noData.err.contains("missing the data directory"), noData.err);

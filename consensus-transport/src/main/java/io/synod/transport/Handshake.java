@@ -5,6 +5,7 @@ import io.synod.transport.proto.HelloReply;
 import io.synod.transport.proto.RefusalReason;
 
 import java.security.cert.X509Certificate;
+import java.util.Set;
 
 /**
  * The handshake's constants and the acceptor's rules, as pure functions: which Hello is accepted,
@@ -40,10 +41,11 @@ final class Handshake {
     }
 
     /**
-     * Null if {@code hello} may proceed; otherwise why not. {@code peerCertificate} is the TLS
-     * client certificate, or null without TLS.
+     * Null if {@code hello} may proceed; otherwise why not. {@code peers} are the node ids admitted
+     * (members and peers learned since); {@code peerCertificate} is the TLS client certificate, or
+     * null without TLS.
      */
-    static Refusal check(Hello hello, NettyTransportOptions options, X509Certificate peerCertificate) {
+    static Refusal check(Hello hello, NettyTransportOptions options, Set<Integer> peers, X509Certificate peerCertificate) {
         if (hello.getMagic() != MAGIC) {
             return new Refusal(TransportStats.HandshakeRefusal.MALFORMED, null,
                     String.format("first frame is not a Synod hello (magic %08x)", hello.getMagic()));
@@ -59,10 +61,11 @@ final class Handshake {
                     "peer belongs to cluster '" + hello.getClusterId() + "', this node to '" + options.clusterId() + "'");
         }
         int nodeId = hello.getNodeId();
-        if (nodeId == options.localNodeId() || !options.members().containsKey(nodeId)) {
+        if (nodeId == options.localNodeId() || !peers.contains(nodeId)) {
             return new Refusal(TransportStats.HandshakeRefusal.UNKNOWN_NODE, RefusalReason.REFUSAL_REASON_UNKNOWN_NODE,
                     "node id " + Integer.toUnsignedString(nodeId) + " is not a peer of node " + options.localNodeId()
-                            + " (members " + new java.util.TreeSet<>(options.members().keySet()) + ")");
+                            + " (peers " + new java.util.TreeSet<>(peers) + "; a node added by a membership change"
+                            + " is admitted once this node has learned of the change)");
         }
         if (hello.getTargetNodeId() != options.localNodeId()) {
             return new Refusal(TransportStats.HandshakeRefusal.WRONG_TARGET, RefusalReason.REFUSAL_REASON_WRONG_TARGET,

@@ -49,6 +49,14 @@ final class InboundConnections {
         }
     }
 
+    /** Closes the handshaken connection from {@code peerId}, if any (a peer that is no longer one). */
+    void close(int peerId) {
+        Channel channel = byPeer.remove(peerId);
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
     int open() {
         return open.get();
     }

@@ -68,7 +68,7 @@ final class InboundHandshakeHandler extends ChannelInboundHandlerAdapter {
             refuse(ctx, new Handshake.Refusal(TransportStats.HandshakeRefusal.TLS_FAILURE, null, e.getMessage()));
             return;
         }
-        Handshake.Refusal refusal = Handshake.check(hello, context.options(), certificate);
+        Handshake.Refusal refusal = Handshake.check(hello, context.options(), context.peers(), certificate);
         if (refusal != null) {
             refuse(ctx, refusal);
         } else {
@@ -89,6 +89,7 @@ final class InboundHandshakeHandler extends ChannelInboundHandlerAdapter {
                 NettyTransportOptions.HANDSHAKE_MAX_FRAME_BYTES));
         context.log().info("node {}: accepted connection from node {} at {}", context.localNodeId(), peerId,
                 channel.remoteAddress());
+        context.peerAccepted(peerId);
     }
 
     private void refuse(ChannelHandlerContext ctx, Handshake.Refusal refusal) {

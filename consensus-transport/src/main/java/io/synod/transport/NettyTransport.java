@@ -9,6 +9,7 @@ import io.synod.core.protocol.Message;
 import io.synod.core.transport.Transport;
 
 import java.net.InetSocketAddress;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -20,7 +21,8 @@ import java.util.TreeMap;
  *
  * <p>Each node dials every peer once and sends to it only on that connection; it receives on the
  * connections its peers dialed. So the messages of one sender to one receiver travel one TCP
- * stream and arrive in order.
+ * stream and arrive in order. The peers are the configured members and those learned later through
+ * {@link #updatePeers} (nodes added to a group by a membership change).
  *
  * <p>Thread-safe: {@link #send} may be called from any thread and never blocks. The
  * {@link Transport.MessageHandler} is called on the transport's event-loop threads, in order per
@@ -33,6 +35,8 @@ public final class NettyTransport implements Transport {
     private final SslContext serverTls;
     private final SslContext clientTls;
     private volatile Map<Integer, PeerLink> links = Map.of();
+    /** Peers learned since start (see {@link #updatePeers}); configured members take precedence. */
+    private Map<Integer, InetSocketAddress> learned = Map.of();
     private volatile boolean closed;
     private boolean started;
     private EventLoops loops;
@@ -63,7 +67,8 @@ public final class NettyTransport implements Transport {
         }
         started = true;
         loops = new EventLoops(options.ioThreads(), options.preferNativeTransport(), options.localNodeId());
-        context = new TransportContext(options, stats, handler, serverTls, clientTls);
+        context = new TransportContext(options, stats, handler, serverTls, clientTls, wantedPeers().keySet(),
+                this::peerAccepted);
         try {
             serverChannel = bind();
         } catch (RuntimeException e) {
@@ -72,16 +77,65 @@ public final class NettyTransport implements Transport {
             throw e;
         }
         Map<Integer, PeerLink> peers = new TreeMap<>();
-        options.members().forEach((id, address) -> {
-            if (id != options.localNodeId()) {
-                peers.put(id, new PeerLink(context, id, address, loops));
-            }
-        });
+        wantedPeers().forEach((id, address) -> peers.put(id, new PeerLink(context, id, address, loops)));
         links = Map.copyOf(peers);
         links.values().forEach(PeerLink::start);
         context.log().info("node {}: transport listening on {} ({}, {}TLS), peers {}", options.localNodeId(),
                 serverChannel.localAddress(), loops.isEpoll() ? "epoll" : "nio", clientTls != null ? "" : "no ",
                 peers.keySet());
+    }
+
+    /**
+     * Peers learned from the groups' memberships: each is dialed, and its connections accepted, from
+     * now on; a peer learned earlier and absent now is dropped (its connections closed). Configured
+     * members are always kept at their configured addresses. May be called before {@link #start}.
+     */
+    @Override
+    public synchronized void updatePeers(Map<Integer, InetSocketAddress> peers) {
+        learned = Map.copyOf(peers);
+        if (!started || closed) {
+            return;
+        }
+        Map<Integer, InetSocketAddress> wanted = wantedPeers();
+        context.peers(wanted.keySet()); // admit new peers before dialing them, so their replies are not refused
+        Map<Integer, PeerLink> next = new TreeMap<>();
+        wanted.forEach((id, address) -> {
+            PeerLink link = links.get(id);
+            if (link == null || !link.address().equals(address)) {
+                if (link != null) {
+                    link.close();
+                }
+                link = new PeerLink(context, id, address, loops);
+                link.start();
+                context.log().info("node {}: peer node {} at {} learned from a membership change", options.localNodeId(),
+                        id, address);
+            }
+            next.put(id, link);
+        });
+        for (Map.Entry<Integer, PeerLink> old : links.entrySet()) {
+            if (!next.containsKey(old.getKey())) {
+                old.getValue().close();
+                context.inbound().close(old.getKey());
+                context.log().info("node {}: node {} is no longer a peer (removed from every group)",
+                        options.localNodeId(), old.getKey());
+            }
+        }
+        links = Map.copyOf(next);
+    }
+
+    /** Configured members and learned peers, this node excluded; a configured address wins. */
+    private Map<Integer, InetSocketAddress> wantedPeers() {
+        Map<Integer, InetSocketAddress> wanted = new HashMap<>(learned);
+        wanted.putAll(options.members());
+        wanted.remove(options.localNodeId());
+        return wanted;
+    }
+
+    private void peerAccepted(int peerId) {
+        PeerLink link = links.get(peerId);
+        if (link != null) {
+            link.redialNow();
+        }
     }
 
     private Channel bind() {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.synod.core.protocol.Message;
 
 import java.net.InetSocketAddress;
@@ -39,6 +40,8 @@ final class PeerLink {
     private volatile Channel current;
     private volatile boolean closed;
     private boolean reportedUnreachable;
+    /** The redial waiting out its backoff, or null (on {@link #loop}). */
+    private ScheduledFuture<?> redial;
 
     PeerLink(TransportContext context, int peerId, InetSocketAddress address, EventLoops loops) {
         this.context = context;
@@ -77,6 +80,26 @@ final class PeerLink {
         return peerId;
     }
 
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /**
+     * The peer just connected to us, so it is up: if this link is waiting out a backoff, redial now.
+     * This matters when a node is added to the group: it dialed us before we knew it (refused, so its
+     * backoff grew), and it would otherwise reach us only seconds after we learned of it.
+     */
+    void redialNow() {
+        execute(() -> {
+            if (closed || handshaken != null || current != null || redial == null || !redial.cancel(false)) {
+                return;
+            }
+            redial = null;
+            backoff.reset();
+            connect();
+        });
+    }
+
     void start() {
         execute(this::connect);
     }
@@ -113,6 +136,7 @@ final class PeerLink {
     }
 
     private void connect() {
+        redial = null;
         if (closed) {
             return;
         }
@@ -166,7 +190,7 @@ final class PeerLink {
         long delayNanos = backoff.nextDelayNanos();
         context.stats().reconnect();
         try {
-            loop.schedule(this::connect, delayNanos, TimeUnit.NANOSECONDS);
+            redial = loop.schedule(this::connect, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // The transport is shutting down.
         }

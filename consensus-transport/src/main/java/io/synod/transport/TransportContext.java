@@ -6,7 +6,9 @@ import io.synod.core.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * What every channel handler of one transport shares: the options, the counters, the inbound
@@ -23,10 +25,16 @@ final class TransportContext {
     private final SslContext serverTls;
     private final SslContext clientTls;
     private final InboundConnections inbound;
+    /** The node ids whose connections the handshake accepts: configured members and peers learned later. */
+    private volatile Set<Integer> peers;
+    /** Called when a peer's inbound connection is accepted (on its event loop). */
+    private final IntConsumer peerAccepted;
 
     TransportContext(NettyTransportOptions options, TransportStats stats, Transport.MessageHandler handler,
-                     SslContext serverTls, SslContext clientTls) {
+                     SslContext serverTls, SslContext clientTls, Set<Integer> peers, IntConsumer peerAccepted) {
         this.options = options;
+        this.peers = Set.copyOf(peers);
+        this.peerAccepted = peerAccepted;
         this.stats = stats;
         this.handler = handler;
         this.serverTls = serverTls;
@@ -58,6 +66,24 @@ final class TransportContext {
 
     InboundConnections inbound() {
         return inbound;
+    }
+
+    /** Whether the handshake admits {@code nodeId} (a configured member, or a peer learned since). */
+    boolean isPeer(int nodeId) {
+        return peers.contains(nodeId);
+    }
+
+    Set<Integer> peers() {
+        return peers;
+    }
+
+    void peers(Set<Integer> ids) {
+        this.peers = Set.copyOf(ids);
+    }
+
+    /** A peer's inbound connection was accepted: it is up, so our own link to it need not wait out its backoff. */
+    void peerAccepted(int nodeId) {
+        peerAccepted.accept(nodeId);
     }
 
     int localNodeId() {

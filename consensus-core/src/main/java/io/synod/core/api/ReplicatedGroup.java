@@ -75,4 +75,11 @@ public interface ReplicatedGroup {
     OptionalInt leader();
 
     boolean isLeader();
+
+    /**
+     * Membership changes (add a learner, promote it, remove a replica), leadership transfer and the
+     * group's status: see {@link GroupAdmin}. A separate handle, because these are the operator's
+     * tools, not the application's.
+     */
+    GroupAdmin admin();
 }

@@ -36,6 +36,9 @@ import java.util.TreeSet;
  * RocksDB and {@code members} with addresses starts the Netty transport; {@link Builder#storage}
  * and {@link Builder#transport} supply other implementations (the node closes them on close).
  *
+ * <p>A node that is not one of the groups' initial members is started with
+ * {@link Builder#joining(boolean) joining(true)} and added through a group's {@link GroupAdmin}.
+ *
  * <p>Thread-safe. Close it to stop: pending proposals fail with {@link NodeClosedException}.
  */
 public final class SynodNode implements AutoCloseable {
@@ -75,6 +78,8 @@ public final class SynodNode implements AutoCloseable {
         private int nodeId;
         private final Map<Integer, InetSocketAddress> addresses = new TreeMap<>();
         private final Set<Integer> memberIds = new TreeSet<>();
+        private final Map<Integer, InetSocketAddress> peerAddresses = new TreeMap<>();
+        private boolean joining;
         private Path dataDirectory;
         private Storage storage;
         private Transport transport;
@@ -97,16 +102,44 @@ public final class SynodNode implements AutoCloseable {
             return this;
         }
 
-        /** Every voting member (this node too) and its address, for the default transport. */
+        /**
+         * The groups' initial voters (this node too, unless it is {@link #joining}) and their
+         * addresses, for the default transport. Every replica derives a group's membership from its
+         * log, starting from these: they must be the same on every node, for the group's whole
+         * life, even after membership changes replaced some of them. A joining node lists the
+         * initial voters and itself (for the address it listens on).
+         */
         public Builder members(Map<Integer, InetSocketAddress> addresses) {
             this.addresses.putAll(addresses);
             this.memberIds.addAll(addresses.keySet());
             return this;
         }
 
-        /** Every voting member (this node too), when {@link #transport} is given explicitly. */
+        /** The groups' initial voters (see {@link #members}), when {@link #transport} is given explicitly. */
         public Builder memberIds(Set<Integer> ids) {
             this.memberIds.addAll(ids);
+            return this;
+        }
+
+        /**
+         * This node is not among the groups' initial voters: it joins through a membership change
+         * ({@link GroupAdmin#addLearner} on the leader, then {@link GroupAdmin#promote}). Until then it
+         * only listens: it never campaigns and serves no writes. Keep it set when the node restarts,
+         * for as long as it runs. Default false.
+         */
+        public Builder joining(boolean joining) {
+            this.joining = joining;
+            return this;
+        }
+
+        /**
+         * For the default transport: addresses of nodes that are not initial voters but were added
+         * by membership changes, which this node may need to reach before its log tells it where they
+         * are — e.g. a joining node whose group is led by a node that itself joined later. Nodes
+         * learned from the log need no entry here.
+         */
+        public Builder peerAddresses(Map<Integer, InetSocketAddress> peers) {
+            this.peerAddresses.putAll(peers);
             return this;
         }
 
@@ -170,7 +203,19 @@ public final class SynodNode implements AutoCloseable {
             require(nodeId > 0 && nodeId <= 0xFFFF, "nodeId must be between 1 and 65535, got " + nodeId);
             require(!memberIds.isEmpty(), "no members: call members(...) with every member's address, or memberIds(...)"
                     + " with an explicit transport(...)");
-            require(memberIds.contains(nodeId), "nodeId " + nodeId + " is not among the members " + memberIds);
+            Set<Integer> initialVoters = new TreeSet<>(memberIds);
+            if (joining) {
+                initialVoters.remove(nodeId);
+                require(!initialVoters.isEmpty(), "joining is set, but members lists no node besides this one: list"
+                        + " the group's initial voters (and this node's own address)");
+            } else {
+                require(memberIds.contains(nodeId), "nodeId " + nodeId + " is not among the members " + memberIds
+                        + ": add it, fix nodeId, or (for a node added by a membership change) set joining(true)");
+            }
+            for (int peer : peerAddresses.keySet()) {
+                require(peer != nodeId && !memberIds.contains(peer), "peerAddresses lists node " + peer + ", which is "
+                        + (peer == nodeId ? "this node" : "an initial member") + ": give its address in members(...)");
+            }
             require(!groups.isEmpty(), "no group: call stateMachine(...) or group(id, stateMachine)");
             require(clusterId != null && !clusterId.isBlank(), "clusterId must not be blank");
             require(dataDirectory == null || storage == null, "set either dataDirectory(...) or storage(...), not both");
@@ -185,15 +230,22 @@ public final class SynodNode implements AutoCloseable {
             if (transport == null) {
                 require(addresses.keySet().containsAll(memberIds), "no address for members "
                         + difference(memberIds, addresses.keySet()) + ": give members(...) an address for each, or a transport(...)");
+                require(addresses.containsKey(nodeId), "no address for this node (" + nodeId + ") to listen on:"
+                        + " a joining node lists itself in members(...) too");
+            } else {
+                require(peerAddresses.isEmpty(), "peerAddresses(...) is for the default transport; configure the"
+                        + " explicit transport(...) with those peers instead");
             }
             Storage openedStorage = storage != null ? storage
                     : provider(StorageProvider.class, "consensus-storage").open(dataDirectory, clusterId);
             Transport openedTransport = null;
             try {
+                Map<Integer, InetSocketAddress> reachable = new TreeMap<>(addresses);
+                reachable.putAll(peerAddresses);
                 openedTransport = transport != null ? transport
-                        : provider(TransportProvider.class, "consensus-transport").create(clusterId, nodeId, Map.copyOf(addresses));
-                return new SynodNode(new NodeRuntime(nodeId, memberIds, options, openedStorage, openedTransport, groups,
-                        metrics, clock));
+                        : provider(TransportProvider.class, "consensus-transport").create(clusterId, nodeId, Map.copyOf(reachable));
+                return new SynodNode(new NodeRuntime(nodeId, initialVoters, joining, options, openedStorage,
+                        openedTransport, groups, metrics, clock));
             } catch (RuntimeException e) {
                 if (openedTransport != null) {
                     openedTransport.close();

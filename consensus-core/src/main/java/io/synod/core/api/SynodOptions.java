@@ -31,6 +31,7 @@ public final class SynodOptions {
     private final long snapshotTransferBytesPerSecond;
     private final double maxClockDrift;
     private final long readTimeoutMillis;
+    private final long maxPromotionLagSlots;
 
     private SynodOptions(Builder b) {
         this.tickMillis = b.tickMillis;
@@ -57,6 +58,7 @@ public final class SynodOptions {
         this.snapshotTransferBytesPerSecond = b.snapshotTransferBytesPerSecond;
         this.maxClockDrift = b.maxClockDrift;
         this.readTimeoutMillis = b.readTimeoutMillis;
+        this.maxPromotionLagSlots = b.maxPromotionLagSlots;
     }
 
     public static SynodOptions defaults() {
@@ -185,6 +187,15 @@ public final class SynodOptions {
         return readTimeoutMillis;
     }
 
+    /**
+     * {@link GroupAdmin#promote} makes a learner a voter only if its log is at most this many slots
+     * behind the leader's commit point: a voter far behind would count towards quorums without
+     * being able to accept new slots until it caught up.
+     */
+    public long maxPromotionLagSlots() {
+        return maxPromotionLagSlots;
+    }
+
     /** {@code millis} in whole ticks, rounded up. */
     public int ticks(long millis) {
         return (int) Math.max(1, (millis + tickMillis - 1) / tickMillis);
@@ -215,6 +226,7 @@ public final class SynodOptions {
         private long snapshotTransferBytesPerSecond = 64L << 20;
         private double maxClockDrift = 0.1;
         private long readTimeoutMillis = 5_000;
+        private long maxPromotionLagSlots = 100;
 
         private Builder() {
         }
@@ -243,6 +255,7 @@ public final class SynodOptions {
         public Builder snapshotTransferBytesPerSecond(long v) { snapshotTransferBytesPerSecond = v; return this; }
         public Builder maxClockDrift(double v) { maxClockDrift = v; return this; }
         public Builder readTimeoutMillis(long v) { readTimeoutMillis = v; return this; }
+        public Builder maxPromotionLagSlots(long v) { maxPromotionLagSlots = v; return this; }
 
         public SynodOptions build() {
             positive("tickMillis", tickMillis);
@@ -279,6 +292,7 @@ public final class SynodOptions {
                     + " 0.1 means clocks may run 10% apart), got " + maxClockDrift);
             require(readTimeoutMillis >= tickMillis, "readTimeoutMillis (" + readTimeoutMillis
                     + ") must be at least tickMillis (" + tickMillis + ")");
+            require(maxPromotionLagSlots >= 0, "maxPromotionLagSlots must be >= 0, got " + maxPromotionLagSlots);
             positive("consensusThreads", consensusThreads);
             positive("applyThreads", applyThreads);
             return new SynodOptions(this);

@@ -228,6 +228,9 @@ public final class Replica {
     private void offer(Command command, int origin, long attempt, Outbox out) {
         if (role != Role.LEADER) {
             refuse(command.id(), origin, attempt, Rejection.Reason.NOT_LEADER, election.leaderHint(), out);
+        } else if (leader.transferTarget() != 0) {
+            // Handing leadership over: point callers at the successor instead of failing them as overloaded.
+            refuse(command.id(), origin, attempt, Rejection.Reason.NOT_LEADER, leader.transferTarget(), out);
         } else if (!leader.offer(command, origin, attempt)) {
             refuse(command.id(), origin, attempt, Rejection.Reason.OVERLOADED, self, out);
         }

@@ -16,6 +16,7 @@ import io.synod.core.protocol.ReadIndex;
 import io.synod.core.protocol.Ready;
 import io.synod.core.protocol.Rejection;
 import io.synod.core.protocol.Replica;
+import io.synod.core.protocol.Value;
 import io.synod.core.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,8 @@ final class GroupRuntime {
     private final SnapshotInstaller installer;
     private final LeaseClock leaseClock;
     private final ReadTracker reads;
+    private final GroupMemberships memberships;
+    private final AdminRequests admin;
     private final ReadTracker.Replica reader = new ReadTracker.Replica() {
         @Override
         public boolean available() {
@@ -122,6 +125,29 @@ final class GroupRuntime {
         this.installer = new SnapshotInstaller(groupId, node, loop, this::installSnapshot);
         this.leaseClock = new LeaseClock(node.options().tickMillis() * 1_000_000L);
         this.reads = new ReadTracker(groupId, node, apply, leaseClock);
+        this.memberships = new GroupMemberships(groupId, node.peers(),
+                new MembershipHistory(config.initialMembership(), config.membershipActivationSlots()));
+        this.admin = new AdminRequests(groupId, node, loop, commandIds, new AdminRequests.Group() {
+            @Override
+            public Replica replica() {
+                return replica;
+            }
+
+            @Override
+            public String haltedBecause() {
+                return haltedBecause;
+            }
+
+            @Override
+            public void step(Supplier<Ready> input) {
+                GroupRuntime.this.step(input);
+            }
+
+            @Override
+            public long appliedIndex() {
+                return apply.appliedIndex();
+            }
+        });
     }
 
     long groupId() {
@@ -148,6 +174,9 @@ final class GroupRuntime {
         DurableState state = node.storage().recover(groupId);
         deliveredSlot = snapshots.restoreOnStart(state);
         replica = new Replica(config, state, random::nextInt);
+        memberships.reset(state.snapshotMemberships() != null ? state.snapshotMemberships()
+                : new MembershipHistory(config.initialMembership(), config.membershipActivationSlots())
+                        .unchangedThrough(deliveredSlot));
     }
 
     /** First event on the consensus thread: replays the recovered chosen prefix to the state machine. */
@@ -188,6 +217,11 @@ final class GroupRuntime {
         return future;
     }
 
+    /** This group's operator requests (any thread: they run on the consensus thread). */
+    AdminRequests admin() {
+        return admin;
+    }
+
     /** Index of the last command this node applied. */
     long appliedIndex() {
         return apply.appliedIndex();
@@ -204,6 +238,7 @@ final class GroupRuntime {
         proposals.failAll(error);
         reads.failAll(error);
         apply.failReads(error);
+        admin.failAll(error);
     }
 
     // ---- consensus thread -------------------------------------------------------------------
@@ -220,6 +255,7 @@ final class GroupRuntime {
         }
         proposals.tick(proposer);
         reads.tick(reader);
+        admin.tick();
         installer.tick();
         refreshFollowerLag();
     }
@@ -257,6 +293,7 @@ final class GroupRuntime {
         if (message instanceof Message.Accept accept) {
             proposals.noteSlot(accept, deliveredSlot);
         }
+        admin.observe(message);
         if (replica != null) {
             step(() -> replica.receive(message));
         } else if (message instanceof Message.Forward forward) {
@@ -328,6 +365,7 @@ final class GroupRuntime {
         for (Message message : ready.messages()) {
             if (message instanceof Message.Accept accept) {
                 proposals.noteSlot(accept, deliveredSlot); // our own leader gave a slot
+                admin.noteSlot(accept);
             }
             send(message);
         }
@@ -335,6 +373,7 @@ final class GroupRuntime {
             commit(entry);
         }
         for (Rejection rejection : ready.rejections()) {
+            admin.refused(rejection);
             proposals.refused(rejection);
         }
         for (ReadIndex outcome : ready.reads()) {
@@ -378,6 +417,10 @@ final class GroupRuntime {
             return; // applied before this replica was rebuilt from storage
         }
         deliveredSlot = entry.slot();
+        String refusal = memberships.fold(entry);
+        if (entry.value() instanceof Value.Reconfigure) {
+            admin.chosen(entry, refusal, memberships.history());
+        }
         node.metrics().bytesChosen(groupId, entry.value().sizeBytes());
         proposals.chosen(entry, proposer); // stamps commit times before an apply thread can read them
         apply.submit(entry);
@@ -388,10 +431,11 @@ final class GroupRuntime {
         if (slot <= deliveredSlot) {
             return; // we got there through the log meanwhile
         }
-        MembershipHistory memberships = snapshots.installStored(slot);
+        MembershipHistory installed = snapshots.installStored(slot);
         deliveredSlot = slot;
+        memberships.reset(installed);
         if (replica != null) {
-            step(() -> replica.snapshotInstalled(slot, memberships));
+            step(() -> replica.snapshotInstalled(slot, installed));
         }
     }
 
@@ -433,5 +477,6 @@ final class GroupRuntime {
         leading = false;
         proposals.failAll(new UnavailableException("group " + groupId + " halted: " + why));
         reads.failAll(new UnavailableException("group " + groupId + " halted: " + why));
+        admin.failAll(new UnavailableException("group " + groupId + " halted: " + why));
     }
 }

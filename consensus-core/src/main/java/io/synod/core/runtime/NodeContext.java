@@ -8,8 +8,8 @@ import io.synod.core.transport.Transport;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
-/** What every group runtime of one node shares. */
+/** What every group runtime of one node shares; {@code members} are the groups' initial voters. */
 record NodeContext(int nodeId, Set<Integer> members, SynodOptions options, Storage storage, Transport transport,
                    Admission admission, NodeMetrics metrics, MonotonicClock clock, Executor applyPool,
-                   Executor snapshotPool) {
+                   Executor snapshotPool, PeerDirectory peers) {
 }

@@ -1,6 +1,7 @@
 package io.synod.core.runtime;
 
 import io.synod.core.api.ClientSession;
+import io.synod.core.api.GroupAdmin;
 import io.synod.core.api.MetricsListener;
 import io.synod.core.api.MonotonicClock;
 import io.synod.core.api.NodeClosedException;
@@ -26,7 +27,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +41,9 @@ public final class NodeRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
 
     private final int nodeId;
+    /** The groups' initial voters (this node is not among them when it joins through a membership change). */
     private final Set<Integer> members;
+    private final boolean joining;
     private final SynodOptions options;
     private final Storage storage;
     private final Transport transport;
@@ -53,7 +55,7 @@ public final class NodeRuntime implements AutoCloseable {
     private final List<ConsensusLoop> loops = new ArrayList<>();
     private final Map<Long, GroupRuntime> groups = new TreeMap<>();
     private final Map<Long, ReplicatedGroup> handles = new TreeMap<>();
-    private final Map<Integer, Long> lastHeardNanos = new ConcurrentHashMap<>();
+    private final PeerDirectory peers;
     private final MonotonicClock clock;
     private ObjectName jmxName;
     private volatile boolean closed;
@@ -61,11 +63,16 @@ public final class NodeRuntime implements AutoCloseable {
     /**
      * Recovers every group from {@code storage} and starts the node. Fails (and closes what it
      * opened) if any group's stored state cannot be trusted.
+     *
+     * @param members the groups' initial voters
+     * @param joining whether this node is not among them and joins the groups through membership changes
      */
-    public NodeRuntime(int nodeId, Set<Integer> members, SynodOptions options, Storage storage, Transport transport,
-                       Map<Long, StateMachine> stateMachines, MetricsListener listener, MonotonicClock clock) {
+    public NodeRuntime(int nodeId, Set<Integer> members, boolean joining, SynodOptions options, Storage storage,
+                       Transport transport, Map<Long, StateMachine> stateMachines, MetricsListener listener,
+                       MonotonicClock clock) {
         this.nodeId = nodeId;
         this.members = Set.copyOf(members);
+        this.joining = joining;
         this.options = options;
         this.storage = storage;
         this.transport = transport;
@@ -83,6 +90,7 @@ public final class NodeRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.peers = new PeerDirectory(nodeId, transport, clock, snapshotPool);
         try {
             createGroups(stateMachines);
         } catch (RuntimeException e) {
@@ -94,13 +102,13 @@ public final class NodeRuntime implements AutoCloseable {
         loops.forEach(ConsensusLoop::start);
         groups.values().forEach(g -> loopOf(g.groupId()).control(g::start));
         registerJmx();
-        log.info("node {} started: {} group(s), members {}, {} consensus thread(s)", nodeId, groups.size(), members,
-                loops.size());
+        log.info("node {} started: {} group(s), initial members {}{}, {} consensus thread(s)", nodeId, groups.size(),
+                members, joining ? " (this node joins through a membership change)" : "", loops.size());
     }
 
     private void createGroups(Map<Long, StateMachine> stateMachines) {
         NodeContext context = new NodeContext(nodeId, members, options, storage, transport, admission, metrics, clock,
-                applyPool, snapshotPool);
+                applyPool, snapshotPool, peers);
         long tickNanos = TimeUnit.MILLISECONDS.toNanos(options.tickMillis());
         for (int i = 0; i < options.consensusThreads(); i++) {
             loops.add(new ConsensusLoop("synod-" + nodeId + "-consensus-" + (i + 1), clock, tickNanos,
@@ -122,7 +130,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     private ProtocolConfig protocolConfig(long groupId) {
         return ProtocolConfig.builder()
-                .groupId(groupId).nodeId(nodeId).members(members)
+                .groupId(groupId).nodeId(nodeId).members(members).joining(joining)
                 .pipelineWindow(options.pipelineWindow())
                 .maxBatchCommands(options.maxBatchCommands()).maxBatchBytes(options.maxBatchBytes())
                 .maxPendingCommands(options.maxPendingProposals())
@@ -139,7 +147,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     private void onMessage(Message message) {
-        lastHeardNanos.put(message.from(), clock.nanoTime());
+        peers.heard(message.from());
         if (message instanceof Message.Batch batch) {
             batch.messages().forEach(this::dispatch);
         } else {
@@ -190,12 +198,13 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     Map<Integer, Boolean> memberReachability() {
-        long now = clock.nanoTime();
         long window = TimeUnit.MILLISECONDS.toNanos(options.electionTimeoutMillis());
         Map<Integer, Boolean> reachable = new TreeMap<>();
-        for (int member : members) {
-            Long heard = lastHeardNanos.get(member);
-            reachable.put(member, member == nodeId || (heard != null && now - heard < window));
+        Set<Integer> known = new java.util.TreeSet<>(members);
+        known.addAll(peers.learnedNodes());
+        known.add(nodeId);
+        for (int member : known) {
+            reachable.put(member, peers.recentlyHeard(member, window));
         }
         return reachable;
     }
@@ -260,9 +269,16 @@ public final class NodeRuntime implements AutoCloseable {
     /** The public handle of one group. */
     private final class Handle implements ReplicatedGroup, SessionHandle.Group {
         private final GroupRuntime group;
+        private final GroupAdmin admin;
 
         Handle(GroupRuntime group) {
             this.group = group;
+            this.admin = new AdminHandle(nodeId, group.admin(), () -> closed);
+        }
+
+        @Override
+        public GroupAdmin admin() {
+            return admin;
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.synod.core.transport;
 
 import io.synod.core.protocol.Message;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,13 +13,15 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * An in-process network for tests: {@link #join} gives each node a {@link Transport}; messages
  * are delivered on one thread per receiving node, in send order. Links can be cut with
- * {@link #cut} and restored with {@link #heal}.
+ * {@link #cut} and restored with {@link #heal}. Any node that joined can reach any other by id, so
+ * {@link Transport#updatePeers} only records what it was told (see {@link #learnedPeers}).
  *
  * <p>Thread-safe.
  */
 public final class InMemoryNetwork {
     private final Map<Integer, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Set<Long> cutLinks = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Map<Integer, InetSocketAddress>> learned = new ConcurrentHashMap<>();
 
     /** A transport for {@code nodeId}; a node that joins again replaces its previous transport. */
     public Transport join(int nodeId) {
@@ -32,6 +35,11 @@ public final class InMemoryNetwork {
 
     public void heal(int from, int to) {
         cutLinks.remove(link(from, to));
+    }
+
+    /** What node {@code nodeId}'s transport was last told by {@link Transport#updatePeers} (empty if never). */
+    public Map<Integer, InetSocketAddress> learnedPeers(int nodeId) {
+        return learned.getOrDefault(nodeId, Map.of());
     }
 
     private static long link(int from, int to) {
@@ -85,6 +93,11 @@ public final class InMemoryNetwork {
             } catch (RejectedExecutionException e) {
                 return false;
             }
+        }
+
+        @Override
+        public void updatePeers(Map<Integer, InetSocketAddress> peers) {
+            learned.put(nodeId, Map.copyOf(peers));
         }
 
         @Override

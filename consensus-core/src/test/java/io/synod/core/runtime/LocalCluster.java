@@ -32,6 +32,8 @@ final class LocalCluster implements AutoCloseable {
     final Map<Integer, SynodNode> nodes = new HashMap<>();
     final Map<Integer, Map<Long, StateMachine>> machines = new HashMap<>();
     private final Set<Integer> members = new TreeSet<>();
+    /** Nodes that are not initial members: they start as joining nodes (see {@link #startJoining}). */
+    private final Set<Integer> joiners = new TreeSet<>();
     private final SynodOptions options;
     private final Set<Long> groupIds;
     private final LongFunction<StateMachine> newMachine;
@@ -67,9 +69,22 @@ final class LocalCluster implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts node {@code id}, not an initial member, with an empty disk: it joins the group once a
+     * membership change adds it. Later {@link #start} calls restart it as a joining node again.
+     */
+    SynodNode startJoining(int id) {
+        if (members.contains(id)) {
+            throw new IllegalArgumentException("node " + id + " is an initial member");
+        }
+        joiners.add(id);
+        disks.putIfAbsent(id, new InMemoryStorage.Disk());
+        return start(id);
+    }
+
     /** Starts node {@code id} with fresh state machines, recovering from its disk. */
     SynodNode start(int id) {
-        SynodNode.Builder builder = SynodNode.builder().nodeId(id).memberIds(members)
+        SynodNode.Builder builder = SynodNode.builder().nodeId(id).memberIds(members).joining(joiners.contains(id))
                 .storage(storageWrapper.apply(new InMemoryStorage(disks.get(id))))
                 .transport(transportWrapper.apply(network.join(id))).options(options);
         Map<Long, StateMachine> perGroup = new HashMap<>();

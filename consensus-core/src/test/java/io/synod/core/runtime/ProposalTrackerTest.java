@@ -31,7 +31,8 @@ class ProposalTrackerTest {
     private long nowNanos = 1_000_000_000L;
     private final MonotonicClock clock = () -> nowNanos;
     private final NodeContext node = new NodeContext(1, Set.of(1, 2, 3), options, null, transport,
-            new Admission(options), new NodeMetrics(new MetricsListener() { }, clock), clock, Runnable::run, Runnable::run);
+            new Admission(options), new NodeMetrics(new MetricsListener() { }, clock), clock, Runnable::run, Runnable::run,
+            new PeerDirectory(1, transport, clock, Runnable::run));
     private final ProposalTracker tracker = new ProposalTracker(GROUP, node, new CommandIds(1, new SplittableRandom(5)));
     private final ProposalTracker.Replica replica = new ProposalTracker.Replica() {
         @Override

@@ -25,6 +25,11 @@ public final class ClientFlags {
     long timeoutMillis;
 
     public ExampleClient connect() {
+        return new ExampleClient(addresses(), timeout());
+    }
+
+    /** The servers' HTTP addresses, validated. */
+    public List<InetSocketAddress> addresses() {
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (String server : servers.split(",")) {
             try {
@@ -33,10 +38,15 @@ public final class ClientFlags {
                 throw new ParameterException(spec.commandLine(), "--servers: " + e.getMessage());
             }
         }
+        return addresses;
+    }
+
+    /** {@code --timeout-ms}, validated. */
+    public Duration timeout() {
         if (timeoutMillis <= 0) {
             throw new ParameterException(spec.commandLine(), "--timeout-ms must be positive, got " + timeoutMillis);
         }
-        return new ExampleClient(addresses, Duration.ofMillis(timeoutMillis));
+        return Duration.ofMillis(timeoutMillis);
     }
 
     /** Prints the reply as JSON; exit code 0 for 2xx, 1 for a refusal (404, 409...), 3 for a server error. */

@@ -4,6 +4,7 @@ import io.synod.core.api.ReplicatedGroup;
 import io.synod.core.api.StateMachine;
 import io.synod.core.api.SynodNode;
 import io.synod.core.api.SynodOptions;
+import io.synod.examples.admin.AdminRoutes;
 import io.synod.examples.http.HttpApi;
 import io.synod.examples.http.HttpApi.Request;
 import io.synod.examples.http.HttpApi.Response;
@@ -19,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * One node of an example application: a {@link SynodNode} hosting the application's group(s) and
  * an HTTP API in front of them. {@code GET /status} reports the node and its leader; everything
- * under {@code /<service>/} goes to that service; {@code /test/} goes to the {@link ClockRateHook},
+ * under {@code /<service>/} goes to that service; {@code /admin/} to {@link AdminRoutes} (membership
+ * and leadership of the first service's group, or of {@code ?group=ID}); {@code /test/} goes to the {@link ClockRateHook},
  * when the server was started with one (for tests only), and is refused otherwise.
  */
 public final class ExampleServer implements AutoCloseable {
@@ -69,7 +71,8 @@ public final class ExampleServer implements AutoCloseable {
         this.services = services;
         this.clockRateHook = clockRateHook;
         SynodNode.Builder builder = SynodNode.builder().clusterId(settings.cluster()).nodeId(settings.nodeId())
-                .members(settings.members()).dataDirectory(settings.data()).options(options);
+                .members(settings.members()).joining(settings.joining()).peerAddresses(settings.peers())
+                .dataDirectory(settings.data()).options(options);
         if (clockRateHook != null) {
             log.warn("node {}: TEST HOOK ON: POST /test/clock-rate changes this node's clock rate; never use this"
                     + " in production", settings.nodeId());
@@ -103,6 +106,9 @@ public final class ExampleServer implements AutoCloseable {
         if (request.path().isEmpty() || request.path().get(0).equals("status")) {
             return CompletableFuture.completedFuture(status());
         }
+        if (request.path().get(0).equals("admin")) {
+            return admin(request);
+        }
         if (request.path().get(0).equals("test")) {
             return CompletableFuture.completedFuture(clockRateHook != null ? clockRateHook.handle(request)
                     : Response.error(404, "test hooks are off on this node: /" + String.join("/", request.path())
@@ -115,6 +121,19 @@ public final class ExampleServer implements AutoCloseable {
         }
         return CompletableFuture.completedFuture(Response.error(404, "no such service '" + request.path().get(0)
                 + "'; this node serves " + services.stream().map(Service::name).toList() + " and /status"));
+    }
+
+    private CompletableFuture<Response> admin(Request request) {
+        long groupId = services.get(0).groupId();
+        String asked = request.param("group");
+        try {
+            if (asked != null) {
+                groupId = Long.parseLong(asked);
+            }
+            return AdminRoutes.handle(request, node.group(groupId).admin());
+        } catch (IllegalArgumentException e) { // not a number, or a group this node does not host
+            return CompletableFuture.completedFuture(Response.error(404, "group '" + asked + "': " + e.getMessage()));
+        }
     }
 
     private Response status() {

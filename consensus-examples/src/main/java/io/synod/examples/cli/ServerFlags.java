@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * data=/var/lib/synod/node-1
  * cluster=synod-example
  * </pre>
+ * A node added to a running group later (not among the initial members) also sets {@code join=true}
+ * ({@code --join}); its {@code members} are still the group's initial members, plus itself.
  */
 public final class ServerFlags {
     @Spec(Spec.Target.MIXEE)
@@ -34,8 +36,17 @@ public final class ServerFlags {
     @Option(names = "--node", paramLabel = "ID", description = "this node's id (one of the member ids)")
     Integer node;
 
-    @Option(names = "--members", paramLabel = "ID=HOST:PORT,...", description = "every member's consensus address, this node's included")
+    @Option(names = "--members", paramLabel = "ID=HOST:PORT,...", description = "the group's initial members' consensus"
+            + " addresses, this node's included (with --join: the initial members and this node)")
     String members;
+
+    @Option(names = "--join", description = "this node is not an initial member: it joins a running group once"
+            + " `synod admin add` adds it (keep the flag when it restarts)")
+    boolean join;
+
+    @Option(names = "--peers", paramLabel = "ID=HOST:PORT,...", description = "with --join: nodes added to the group"
+            + " since it started that this node must reach before its log names them (e.g. a leader that joined later)")
+    String peers;
 
     @Option(names = "--http", paramLabel = "HOST:PORT", description = "where this node serves its HTTP API")
     String http;
@@ -61,6 +72,8 @@ public final class ServerFlags {
         String httpText = http != null ? http : file.getProperty("http");
         String dataText = data != null ? data.toString() : file.getProperty("data");
         String clusterText = cluster != null ? cluster : file.getProperty("cluster", "synod-example");
+        boolean joining = join || Boolean.parseBoolean(file.getProperty("join", "false"));
+        String peersText = peers != null ? peers : file.getProperty("peers");
         if (nodeText == null) {
             throw error("missing the node id: give --node ID (or node=ID in --config)");
         }
@@ -79,19 +92,32 @@ public final class ServerFlags {
         } catch (NumberFormatException e) {
             throw error("the node id must be a whole number, got '" + nodeText + "'");
         }
-        Map<Integer, InetSocketAddress> memberMap = parseMembers(membersText);
+        Map<Integer, InetSocketAddress> memberMap = parseMembers(membersText, "--members");
         if (!memberMap.containsKey(id)) {
-            throw error("node " + id + " is not in the member list " + memberMap.keySet() + ": add it, or fix --node");
+            throw error("node " + id + " is not in the member list " + memberMap.keySet() + ": add it (a node joining a"
+                    + " running group lists the initial members and itself, with --join), or fix --node");
         }
-        return new Settings(id, memberMap, address(httpText, "--http"), Path.of(dataText), clusterText);
+        if (joining && memberMap.size() < 2) {
+            throw error("--join: --members must list the group's initial members as well as this node");
+        }
+        Map<Integer, InetSocketAddress> peerMap = peersText == null ? Map.of() : parseMembers(peersText, "--peers");
+        if (!joining && !peerMap.isEmpty()) {
+            throw error("--peers is only for a node started with --join; the others learn new nodes from the log");
+        }
+        for (int peer : peerMap.keySet()) {
+            if (memberMap.containsKey(peer)) {
+                throw error("--peers lists node " + peer + ", which is in --members already");
+            }
+        }
+        return new Settings(id, memberMap, address(httpText, "--http"), Path.of(dataText), clusterText, joining, peerMap);
     }
 
-    private Map<Integer, InetSocketAddress> parseMembers(String text) {
+    private Map<Integer, InetSocketAddress> parseMembers(String text, String flag) {
         Map<Integer, InetSocketAddress> result = new TreeMap<>();
         for (String entry : text.split(",")) {
             String[] idAndAddress = entry.trim().split("=", 2);
             if (idAndAddress.length != 2) {
-                throw error("a member must look like ID=HOST:PORT, got '" + entry.trim() + "'");
+                throw error(flag + ": a member must look like ID=HOST:PORT, got '" + entry.trim() + "'");
             }
             int id;
             try {
@@ -99,8 +125,8 @@ public final class ServerFlags {
             } catch (NumberFormatException e) {
                 throw error("a member id must be a whole number, got '" + idAndAddress[0] + "'");
             }
-            if (result.put(id, address(idAndAddress[1], "--members")) != null) {
-                throw error("member " + id + " appears twice in the member list");
+            if (result.put(id, address(idAndAddress[1], flag)) != null) {
+                throw error(flag + ": member " + id + " appears twice");
             }
         }
         return result;
@@ -136,8 +162,18 @@ public final class ServerFlags {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    /** A server node's validated settings. */
+    /**
+     * A server node's validated settings.
+     *
+     * @param joining whether the node is not an initial member ({@code members} then holds the initial members and it)
+     * @param peers   nodes added since the group started, that a joining node must reach (usually empty)
+     */
     public record Settings(int nodeId, Map<Integer, InetSocketAddress> members, InetSocketAddress http, Path data,
-                           String cluster) {
+                           String cluster, boolean joining, Map<Integer, InetSocketAddress> peers) {
+        /** An initial member's settings. */
+        public Settings(int nodeId, Map<Integer, InetSocketAddress> members, InetSocketAddress http, Path data,
+                        String cluster) {
+            this(nodeId, members, http, data, cluster, false, Map.of());
+        }
     }
 }

@@ -27,6 +27,8 @@ public final class LocalProcesses implements AutoCloseable {
     private final Map<Integer, InetSocketAddress> consensus = new TreeMap<>();
     private final Map<Integer, InetSocketAddress> http = new TreeMap<>();
     private final Map<Integer, Process> running = new TreeMap<>();
+    /** The group's initial members; nodes added later ({@link #addNode}) start with --join. */
+    private final java.util.Set<Integer> initial = new java.util.TreeSet<>();
     /** Where node {@code from} reaches node {@code to}: its address, unless a test puts a proxy between them. */
     private java.util.function.BiFunction<Integer, Integer, InetSocketAddress> route = (from, to) -> consensus.get(to);
     private final List<String> extraArgs = new ArrayList<>();
@@ -44,7 +46,21 @@ public final class LocalProcesses implements AutoCloseable {
             InetAddress loopback = InetAddress.getLoopbackAddress();
             consensus.put(id, new InetSocketAddress(loopback, ports.get(2 * (id - 1))));
             http.put(id, new InetSocketAddress(loopback, ports.get(2 * (id - 1) + 1)));
+            initial.add(id);
         }
+    }
+
+    /**
+     * Allocates ports for node {@code id}, not an initial member: {@link #start} runs it with
+     * {@code --join}, to be added to the running group by {@code synod admin add}.
+     */
+    public void addNode(int id) {
+        if (consensus.containsKey(id)) {
+            throw new IllegalArgumentException("node " + id + " exists already");
+        }
+        List<Integer> ports = freePorts(2);
+        consensus.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(0)));
+        http.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(1)));
     }
 
     public Map<Integer, InetSocketAddress> httpAddresses() {
@@ -74,13 +90,18 @@ public final class LocalProcesses implements AutoCloseable {
         return root.resolve("node-" + id + ".log");
     }
 
-    /** Starts (or restarts, on the same data directory) node {@code id}. */
+    /**
+     * Starts (or restarts, on the same data directory) node {@code id}. Its {@code --members} are the
+     * initial members (always: every node derives the group's memberships from them) and, for a node
+     * added later, itself, with {@code --join} and the other added nodes as {@code --peers}.
+     */
     public Process start(int id) {
-        String members = consensus.keySet().stream()
-                .map(peer -> {
-                    InetSocketAddress at = peer == id ? consensus.get(id) : route.apply(id, peer);
-                    return peer + "=" + at.getHostString() + ":" + at.getPort();
-                })
+        boolean joining = !initial.contains(id);
+        String members = consensus.keySet().stream().filter(peer -> initial.contains(peer) || peer == id)
+                .map(peer -> peer + "=" + hostPort(peer == id ? consensus.get(id) : routeOf(id, peer)))
+                .collect(Collectors.joining(","));
+        String peers = consensus.keySet().stream().filter(peer -> !initial.contains(peer) && peer != id)
+                .map(peer -> peer + "=" + hostPort(routeOf(id, peer)))
                 .collect(Collectors.joining(","));
         List<String> args = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -88,6 +109,12 @@ public final class LocalProcesses implements AutoCloseable {
                 command, "serve", "--node", Integer.toString(id), "--members", members,
                 "--http", http.get(id).getHostString() + ":" + http.get(id).getPort(),
                 "--data", root.resolve("node-" + id).toString(), "--cluster", "synod-" + command));
+        if (joining) {
+            args.add("--join");
+            if (!peers.isEmpty()) {
+                args.addAll(List.of("--peers", peers));
+            }
+        }
         args.addAll(extraArgs);
         try {
             Process process = new ProcessBuilder(args).redirectErrorStream(true)
@@ -97,6 +124,21 @@ public final class LocalProcesses implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Node {@code from} reaches {@code to} through the route, or directly where the route has no link for them. */
+    private InetSocketAddress routeOf(int from, int to) {
+        InetSocketAddress routed = route.apply(from, to);
+        return routed != null ? routed : consensus.get(to);
+    }
+
+    /** Node {@code id}'s consensus address as {@code HOST:PORT}, as {@code synod admin add} takes it. */
+    public String consensusHostPort(int id) {
+        return hostPort(consensus.get(id));
+    }
+
+    private static String hostPort(InetSocketAddress address) {
+        return address.getHostString() + ":" + address.getPort();
     }
 
     public Process process(int id) {

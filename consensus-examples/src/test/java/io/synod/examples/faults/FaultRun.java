@@ -25,12 +25,19 @@ import java.util.concurrent.TimeUnit;
  * the chosen faults on a random schedule; then every fault healed, every node brought back, and
  * the checks: all replicas converge to the same state, and the history (with a final read of every
  * key on every node) is linearizable. The history is written to {@code target/faults/NAME.jsonl}.
- * The nodes run with the clock-rate test hook, for {@link Fault#CLOCK_SKEW}.
+ * The nodes run with the clock-rate test hook, for {@link Fault#CLOCK_SKEW}. {@link Fault#REPLACE}
+ * changes the group's membership: a killed node is replaced by a new one (with a new id), which the
+ * clients then use too.
  */
 final class FaultRun implements AutoCloseable {
 
-    /** The faults a run may inject. */
-    enum Fault { KILL, KILL_LEADER, PAUSE, PARTITION, ISOLATE_LEADER, BRIDGE, ONE_WAY, DELAY, CLOCK_SKEW;
+    /**
+     * The faults a run may inject. REPLACE: kill -9 a node (the leader half the time) and replace it
+     * by a new node id started with --join (added as a learner, promoted once caught up, the dead
+     * one removed). New nodes talk to the others directly, not through the proxy, so REPLACE goes
+     * only with the process faults (KILL, KILL_LEADER, PAUSE).
+     */
+    enum Fault { KILL, KILL_LEADER, PAUSE, PARTITION, ISOLATE_LEADER, BRIDGE, ONE_WAY, DELAY, CLOCK_SKEW, REPLACE;
 
         String label() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -74,6 +81,11 @@ final class FaultRun implements AutoCloseable {
     private final Set<Integer> paused = new HashSet<>();
     private final List<String> log = new ArrayList<>();
     private final Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
+    /** The group's voters now: 1..nodes, until REPLACE swaps one for a new id. */
+    private final List<Integer> members = new ArrayList<>();
+    /** The servers the clients use: the members' HTTP addresses. */
+    private final List<java.net.InetSocketAddress> clientServers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private int nextNodeId;
 
     FaultRun(String name, Path root, int nodes, long seed, String... serverArgs) {
         this.name = name;
@@ -88,7 +100,10 @@ final class FaultRun implements AutoCloseable {
         processes.extraServerArgs(serverArgs);
         for (int id = 1; id <= nodes; id++) {
             processes.start(id);
+            members.add(id);
         }
+        nextNodeId = nodes + 1;
+        clientServers.addAll(processes.httpList());
     }
 
     LocalProcesses processes() {
@@ -101,8 +116,11 @@ final class FaultRun implements AutoCloseable {
 
     /** Clients run for {@code duration} while the nemesis injects {@code kinds}; then heal and check. */
     Outcome run(Duration duration, int clients, int keys, List<Fault> kinds) throws Exception {
+        if (kinds.contains(Fault.REPLACE) && !List.of(Fault.REPLACE, Fault.KILL, Fault.KILL_LEADER, Fault.PAUSE).containsAll(kinds)) {
+            throw new IllegalArgumentException("REPLACE goes only with KILL, KILL_LEADER and PAUSE (new nodes bypass the proxy): " + kinds);
+        }
         awaitLeader(List.copyOf(ids()), Duration.ofSeconds(60));
-        KvClients load = new KvClients(processes.httpList(), recorder, keys);
+        KvClients load = new KvClients(clientServers, recorder, keys);
         load.start(clients, random.nextLong());
         long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end && !kinds.isEmpty()) {
@@ -138,12 +156,9 @@ final class FaultRun implements AutoCloseable {
         return log;
     }
 
-    private List<Integer> ids() {
-        List<Integer> ids = new ArrayList<>();
-        for (int id = 1; id <= nodes; id++) {
-            ids.add(id);
-        }
-        return ids;
+    /** The group's voters now. */
+    List<Integer> ids() {
+        return new ArrayList<>(members);
     }
 
     private void inject(Fault fault) throws Exception {
@@ -213,6 +228,29 @@ final class FaultRun implements AutoCloseable {
                 note("delay about half the links by " + millis + " ms");
             }
             case CLOCK_SKEW -> skewClocks(leader);
+            case REPLACE -> replace(leader != 0 && random.nextBoolean() ? leader : all.get(random.nextInt(nodes)));
+        }
+    }
+
+    /** Kills {@code victim} for good and puts a new node in its place (see {@link NodeReplacement}). */
+    private void replace(int victim) throws Exception {
+        awaitEveryMemberAnswers(Duration.ofSeconds(30)); // nodes the last round restarted are back
+        int successor = nextNodeId++;
+        processes.kill(victim);
+        clientServers.remove(processes.httpAddresses().get(victim));
+        note("kill -9 node " + victim + ", to be replaced by the new node " + successor);
+        new NodeReplacement(processes, this::note).replace(victim, successor, ids());
+        members.set(members.indexOf(victim), successor);
+        clientServers.add(processes.httpAddresses().get(successor));
+    }
+
+    private void awaitEveryMemberAnswers(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (members.stream().anyMatch(id -> processes.status(id) == null)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not every member of " + members + " answers /status after " + timeout.toSeconds() + " s");
+            }
+            sleep(100);
         }
     }
 

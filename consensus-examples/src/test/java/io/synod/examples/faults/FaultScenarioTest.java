@@ -21,6 +21,7 @@ import static io.synod.examples.faults.FaultRun.Fault.KILL_LEADER;
 import static io.synod.examples.faults.FaultRun.Fault.ONE_WAY;
 import static io.synod.examples.faults.FaultRun.Fault.PARTITION;
 import static io.synod.examples.faults.FaultRun.Fault.PAUSE;
+import static io.synod.examples.faults.FaultRun.Fault.REPLACE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,12 +41,23 @@ class FaultScenarioTest {
 
     private FaultRun.Outcome run(String name, long defaultSeed, List<FaultRun.Fault> faults, int keys, String... serverArgs)
             throws Exception {
+        return run(name, defaultSeed, faults, keys, run -> { }, serverArgs);
+    }
+
+    /** {@code after} runs once the run is checked, before its processes stop. */
+    private FaultRun.Outcome run(String name, long defaultSeed, List<FaultRun.Fault> faults, int keys,
+                                 ThrowingConsumer<FaultRun> after, String... serverArgs) throws Exception {
         long seed = SEED != null ? SEED : defaultSeed;
         try (FaultRun run = new FaultRun(name, root, NODES, seed, serverArgs)) {
             FaultRun.Outcome outcome = run.run(Duration.ofSeconds(SECONDS), 6, keys, faults);
             report(outcome, seed, run.log());
+            after.accept(run);
             return outcome;
         }
+    }
+
+    private interface ThrowingConsumer<T> {
+        void accept(T value) throws Exception;
     }
 
     private static void report(FaultRun.Outcome outcome, long seed, List<String> log) throws IOException {
@@ -84,6 +96,23 @@ class FaultScenarioTest {
         assertTrue(outcome.passed(), outcome.row() + "\n" + outcome.check());
         assertEveryKindRan(outcome, kinds);
         assertTrue(outcome.leaseReads() > 0, "no lease read answered, so clock skew was not tested: " + outcome.row());
+    }
+
+    /**
+     * Issue 10's scenario: while clients run, a node (the leader half the time) is killed and replaced
+     * by a new node id started with --join — added as a learner, promoted once it has caught up, the
+     * dead one removed — in rounds with leader kills; the history stays linearizable, the replicas
+     * converge, and the group's voters are the replacements.
+     */
+    @Test
+    void killedNodesAreReplacedByNewOnesWhileClientsRun() throws Exception {
+        FaultRun.Outcome outcome = run("replace", 5, List.of(REPLACE, KILL_LEADER), 20, run -> {
+            java.util.Set<Integer> voters = NodeReplacement.voters(run.processes().httpAddresses(), run.ids());
+            assertEquals(new java.util.TreeSet<>(run.ids()), voters, "the group's voters are the live members");
+            assertTrue(run.ids().stream().anyMatch(id -> id > NODES), "a new node took a killed one's place: " + voters);
+        });
+        assertTrue(outcome.passed(), outcome.row() + "\n" + outcome.check());
+        assertTrue(outcome.injected().getOrDefault(REPLACE, 0) >= 1, "no node was replaced: " + outcome.row());
     }
 
     /** The nemesis deals the kinds in shuffled rounds, each once per round: a full round ran them all. */

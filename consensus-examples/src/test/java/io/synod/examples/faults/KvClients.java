@@ -74,7 +74,8 @@ final class KvClients {
         while (!stop.get()) {
             int client = slot * 10_000 + generation;
             String key = "k" + random.nextInt(keys);
-            InetSocketAddress server = servers.get(random.nextInt(servers.size()));
+            List<InetSocketAddress> now = List.copyOf(servers); // a node replacement may change the list meanwhile
+            InetSocketAddress server = now.get(random.nextInt(now.size()));
             int dice = random.nextInt(10);
             Operation done;
             if (dice < 4) {
