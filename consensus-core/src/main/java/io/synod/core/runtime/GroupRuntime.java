@@ -16,7 +16,6 @@ import io.synod.core.protocol.ReadIndex;
 import io.synod.core.protocol.Ready;
 import io.synod.core.protocol.Rejection;
 import io.synod.core.protocol.Replica;
-import io.synod.core.protocol.Value;
 import io.synod.core.storage.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -418,9 +417,7 @@ final class GroupRuntime {
         }
         deliveredSlot = entry.slot();
         String refusal = memberships.fold(entry);
-        if (entry.value() instanceof Value.Reconfigure) {
-            admin.chosen(entry, refusal, memberships.history());
-        }
+        admin.chosen(entry, refusal, memberships.history()); // any value: it may take the slot of our change
         node.metrics().bytesChosen(groupId, entry.value().sizeBytes());
         proposals.chosen(entry, proposer); // stamps commit times before an apply thread can read them
         apply.submit(entry);

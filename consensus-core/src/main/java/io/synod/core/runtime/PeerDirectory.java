@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What this node knows of its peers beyond its configuration: the addresses the groups' logs carry
@@ -66,7 +67,11 @@ final class PeerDirectory {
         }
         published = Map.copyOf(union);
         Map<Integer, String> toResolve = published;
-        slowWork.execute(() -> transport.updatePeers(resolve(toResolve)));
+        try {
+            slowWork.execute(() -> transport.updatePeers(resolve(toResolve)));
+        } catch (RejectedExecutionException closing) {
+            log.debug("node {}: not telling the transport of peers {}: the node is closing", self, toResolve.keySet());
+        }
     }
 
     /** Node ids the groups' memberships carry addresses for (this node excluded). */

@@ -169,6 +169,35 @@ class MembershipChangeTest {
     }
 
     @Test
+    void aChangeWhoseSlotWentToAnotherValueFailsAsNotLeaderAtOnce() throws Exception {
+        try (LocalCluster cluster = new LocalCluster(3, OPTIONS, Set.of(0L), g -> new Counter()).startAll()) {
+            int old = cluster.awaitLeader(0);
+            int a = old % 3 + 1;
+            int b = 6 - old - a;
+            for (int peer : List.of(a, b)) {
+                cluster.network.cut(old, peer);
+                cluster.network.cut(peer, old);
+            }
+            // The change gets a slot on the cut-off leader, and no one else votes for it.
+            CompletableFuture<MembershipChange> lost = cluster.group(old, 0).admin().addLearner(4, ADDRESS_4);
+            LocalCluster.await("a new leader on the other side", () -> cluster.group(a, 0).isLeader()
+                    || cluster.group(b, 0).isLeader());
+            int leader = cluster.group(a, 0).isLeader() ? a : b;
+            proposeAll(cluster, leader, "x", 5); // they take the slot the old leader gave the change
+            for (int peer : List.of(a, b)) {
+                cluster.network.heal(old, peer);
+                cluster.network.heal(peer, old);
+            }
+            long started = System.nanoTime();
+            NotLeaderException notLeader = assertInstanceOf(NotLeaderException.class, LocalCluster.failureOf(lost));
+            assertTrue(System.nanoTime() - started < TimeUnit.MILLISECONDS.toNanos(OPTIONS.proposalTimeoutMillis()),
+                    "failed as soon as the slot was known, not at the timeout");
+            assertEquals(leader, notLeader.leaderHint().orElseThrow());
+            assertEquals(Set.of(), cluster.group(leader, 0).admin().status().get(10, TimeUnit.SECONDS).latest().learners());
+        }
+    }
+
+    @Test
     void theBuilderStartsAJoiningNodeOnlyWithTheInitialMembers() {
         IllegalArgumentException alone = assertThrows(IllegalArgumentException.class, () -> SynodNode.builder()
                 .nodeId(4).memberIds(Set.of(4)).joining(true).storage(new InMemoryStorage())
