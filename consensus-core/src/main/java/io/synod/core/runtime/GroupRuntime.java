@@ -54,6 +54,7 @@ final class GroupRuntime {
     private final GroupSnapshots snapshots;
     private final SnapshotSource snapshotSource;
     private final SnapshotInstaller installer;
+    private final JournalCatchUp journalCatchUp;
     private final LeaseClock leaseClock;
     private final ReadTracker reads;
     private final ReadTracker.Replica reader = new ReadTracker.Replica() {
@@ -120,6 +121,7 @@ final class GroupRuntime {
         snapshots.attach(apply);
         this.snapshotSource = new SnapshotSource(groupId, node);
         this.installer = new SnapshotInstaller(groupId, node, loop, this::installSnapshot);
+        this.journalCatchUp = new JournalCatchUp(groupId, node, loop);
         this.leaseClock = new LeaseClock(node.options().tickMillis() * 1_000_000L);
         this.reads = new ReadTracker(groupId, node, apply, leaseClock);
     }
@@ -342,6 +344,9 @@ final class GroupRuntime {
         }
         for (Ready.SnapshotNeeded needed : ready.snapshotsNeeded()) {
             installer.start(needed.source(), needed.slot());
+        }
+        for (Ready.JournalRead read : ready.journalReads()) {
+            journalCatchUp.serve(read);
         }
     }
 

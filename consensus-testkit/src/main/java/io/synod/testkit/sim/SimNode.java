@@ -307,6 +307,9 @@ final class SimNode {
         for (Ready.SnapshotNeeded needed : ready.snapshotsNeeded()) {
             fetchSnapshot(needed.source());
         }
+        for (Ready.JournalRead read : ready.journalReads()) {
+            serveFromJournal(read);
+        }
         for (Rejection rejection : ready.rejections()) {
             Waiting w = waiting.get(rejection.commandId());
             if (w == null || rejection.attempt() != w.forwardAttempt) {
@@ -354,6 +357,27 @@ final class SimNode {
             if (forIncarnation == incarnation) {
                 whenRunning(() -> step(() -> replica.compact(slot)));
             }
+        });
+    }
+
+    /**
+     * Reads evicted chosen slots back from this node's disk, as the runtime does on its storage thread:
+     * after a simulated read latency, from whatever is durable then, and only if the process still runs.
+     */
+    private void serveFromJournal(Ready.JournalRead read) {
+        int forIncarnation = incarnation;
+        sim.loop.after(sim.random.between(100, 2 * SimScenario.MILLI), () -> {
+            if (forIncarnation != incarnation) {
+                return; // crashed meanwhile: the read died with the process
+            }
+            whenRunning(() -> {
+                List<ChosenEntry> chosen = disk.readChosen(read.fromSlot(), read.toSlot(), read.maxSlots());
+                if (!chosen.isEmpty()) {
+                    Message reply = new Message.CatchUpReply(config.groupId(), id, read.to(), chosen, 0);
+                    sim.checker.onSent(id, incarnation, reply);
+                    sim.network.send(reply);
+                }
+            });
         });
     }
 
