@@ -49,6 +49,8 @@ final class SimNode {
     private MembershipHistory memberships;
     private long snapshotsTaken;
     private long snapshotsInstalled;
+    /** Chosen slots sent to lagging replicas from this node's journal (evicted from memory). */
+    private long slotsServedFromJournal;
     private final List<Runnable> deferred = new ArrayList<>();
     private final SimReads reads;
     /** Numbers this node's forwards across incarnations, so a refusal names the one it answers. */
@@ -373,6 +375,7 @@ final class SimNode {
             whenRunning(() -> {
                 List<ChosenEntry> chosen = disk.readChosen(read.fromSlot(), read.toSlot(), read.maxSlots());
                 if (!chosen.isEmpty()) {
+                    slotsServedFromJournal += chosen.size();
                     Message reply = new Message.CatchUpReply(config.groupId(), id, read.to(), chosen, 0);
                     sim.checker.onSent(id, incarnation, reply);
                     sim.network.send(reply);
@@ -428,6 +431,10 @@ final class SimNode {
 
     long snapshotsInstalled() {
         return snapshotsInstalled;
+    }
+
+    long slotsServedFromJournal() {
+        return slotsServedFromJournal;
     }
 
     private void applyCommands(Value.Batch batch) {
