@@ -2,6 +2,7 @@ package io.synod.storage;
 
 import io.synod.core.codec.CodecException;
 import io.synod.core.codec.JournalCodec;
+import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.JournalRecord;
 import io.synod.core.storage.StorageException;
@@ -12,6 +13,8 @@ import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Snapshot;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -42,6 +45,43 @@ final class JournalReader {
             replaySlots(db, read, Keys.VOTE, groupId, floor, state);
             replaySlots(db, read, Keys.CHOSEN, groupId, floor, state);
             return state;
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    /**
+     * The group's chosen values in {@code [fromSlot, toSlot)} at or above the truncation floor, at most
+     * {@code maxEntries}, in slot order; each is checked as in recovery. One RocksDB snapshot, so a
+     * concurrent truncation never yields a record below the floor it read.
+     */
+    static List<ChosenEntry> readChosen(RocksDB db, long groupId, long fromSlot, long toSlot, int maxEntries)
+            throws RocksDBException {
+        List<ChosenEntry> result = new ArrayList<>();
+        Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+             Slice upper = new Slice(Keys.slot(Keys.CHOSEN, groupId, toSlot));
+             ReadOptions bounded = new ReadOptions(read).setIterateUpperBound(upper)) {
+            long from = Math.max(fromSlot, readFloor(db, read, groupId));
+            if (from >= toSlot) {
+                return result;
+            }
+            try (RocksIterator it = db.newIterator(bounded)) {
+                long lastSlot = from;
+                for (it.seek(Keys.slot(Keys.CHOSEN, groupId, from)); it.isValid() && result.size() < maxEntries; it.next()) {
+                    byte[] key = it.key();
+                    if (!Keys.isSlotKey(key)) {
+                        throw new StorageException.Corrupt("group " + groupId + ": a chosen value key of " + key.length
+                                + " bytes after slot " + lastSlot + " is malformed" + WHAT_TO_DO, null);
+                    }
+                    lastSlot = Keys.slotOf(key);
+                    JournalRecord.ChosenValue chosen = (JournalRecord.ChosenValue) decode(it.value(), groupId, lastSlot,
+                            "chosen value", JournalRecord.ChosenValue.class);
+                    result.add(new ChosenEntry(chosen.slot(), chosen.value()));
+                }
+                checkIterator(it, groupId, "chosen value", lastSlot);
+            }
+            return result;
         } finally {
             db.releaseSnapshot(snapshot);
         }

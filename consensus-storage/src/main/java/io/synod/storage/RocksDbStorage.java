@@ -1,5 +1,6 @@
 package io.synod.storage;
 
+import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.JournalRecord;
 import io.synod.core.storage.SnapshotMetadata;
@@ -90,6 +91,17 @@ public final class RocksDbStorage implements Storage {
             return handle.call(db -> JournalReader.recover(db, groupId)).withSnapshotSlot(snapshots.lastIncludedSlot(groupId));
         } catch (RocksDBException e) {
             throw JournalReader.readError(e, "group " + groupId + ": recovery");
+        }
+    }
+
+    @Override
+    public List<ChosenEntry> readChosen(long groupId, long fromSlot, long toSlot, int maxEntries) {
+        checkGroupId(groupId);
+        handle.checkOpen();
+        try {
+            return handle.call(db -> JournalReader.readChosen(db, groupId, fromSlot, toSlot, maxEntries));
+        } catch (RocksDBException e) {
+            throw JournalReader.readError(e, "group " + groupId + ": reading chosen slots from " + fromSlot);
         }
     }
 

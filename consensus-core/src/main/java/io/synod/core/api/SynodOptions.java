@@ -27,6 +27,7 @@ public final class SynodOptions {
     private final boolean registerJmx;
     private final long snapshotEveryEntries;
     private final long snapshotEveryBytes;
+    private final int retainedAppliedSlots;
     private final int snapshotChunkBytes;
     private final long snapshotTransferBytesPerSecond;
     private final double maxClockDrift;
@@ -54,6 +55,7 @@ public final class SynodOptions {
         this.registerJmx = b.registerJmx;
         this.snapshotEveryEntries = b.snapshotEveryEntries;
         this.snapshotEveryBytes = b.snapshotEveryBytes;
+        this.retainedAppliedSlots = b.retainedAppliedSlots;
         this.snapshotChunkBytes = b.snapshotChunkBytes;
         this.snapshotTransferBytesPerSecond = b.snapshotTransferBytesPerSecond;
         this.maxClockDrift = b.maxClockDrift;
@@ -160,6 +162,17 @@ public final class SynodOptions {
         return snapshotEveryBytes;
     }
 
+    /**
+     * How many of the most recently applied log entries each group keeps in memory (4,096 by default).
+     * Older entries are read back from storage when a lagging replica asks for them, so the heap holds
+     * a bounded window of the log between snapshots instead of everything since the last one; a smaller
+     * window means a smaller live set for the garbage collector to copy, a larger one serves more
+     * catch-up requests without a storage read.
+     */
+    public int retainedAppliedSlots() {
+        return retainedAppliedSlots;
+    }
+
     /** Snapshots travel to lagging replicas in chunks of this size, one chunk in flight at a time. */
     public int snapshotChunkBytes() {
         return snapshotChunkBytes;
@@ -222,6 +235,7 @@ public final class SynodOptions {
         private boolean registerJmx = true;
         private long snapshotEveryEntries = 100_000;
         private long snapshotEveryBytes = 256L << 20;
+        private int retainedAppliedSlots = 4_096;
         private int snapshotChunkBytes = 1 << 20;
         private long snapshotTransferBytesPerSecond = 64L << 20;
         private double maxClockDrift = 0.1;
@@ -251,6 +265,7 @@ public final class SynodOptions {
         public Builder registerJmx(boolean v) { registerJmx = v; return this; }
         public Builder snapshotEveryEntries(long v) { snapshotEveryEntries = v; return this; }
         public Builder snapshotEveryBytes(long v) { snapshotEveryBytes = v; return this; }
+        public Builder retainedAppliedSlots(int v) { retainedAppliedSlots = v; return this; }
         public Builder snapshotChunkBytes(int v) { snapshotChunkBytes = v; return this; }
         public Builder snapshotTransferBytesPerSecond(long v) { snapshotTransferBytesPerSecond = v; return this; }
         public Builder maxClockDrift(double v) { maxClockDrift = v; return this; }
@@ -284,6 +299,7 @@ public final class SynodOptions {
                     + "), or every leader change would time proposals out");
             positive("snapshotEveryEntries", snapshotEveryEntries);
             positive("snapshotEveryBytes", snapshotEveryBytes);
+            positive("retainedAppliedSlots", retainedAppliedSlots);
             require(snapshotChunkBytes >= 4096 && snapshotChunkBytes <= (8 << 20), "snapshotChunkBytes must be between"
                     + " 4 KiB and 8 MiB (and below the transport's maximum frame size), got " + snapshotChunkBytes);
             require(snapshotTransferBytesPerSecond >= 0, "snapshotTransferBytesPerSecond must be >= 0 (0: unlimited), got "

@@ -72,7 +72,7 @@ public final class MessageCodec {
             e.setTimeoutNow(io.synod.core.codec.proto.TimeoutNowPb.newBuilder().setBallot(ballot(m.ballot())));
         } else if (message instanceof Message.Promise m) {
             PromisePb.Builder b = PromisePb.newBuilder().setBallot(ballot(m.ballot())).setFromSlot(m.fromSlot())
-                    .setCompactedThrough(m.compactedThrough());
+                    .setCompactedThrough(m.compactedThrough()).setEvictedThrough(m.evictedThrough());
             m.accepted().forEach(entry -> b.addAccepted(ProtoValues.accepted(entry)));
             e.setPromise(b);
         } else if (message instanceof Message.Accept m) {
@@ -155,7 +155,8 @@ public final class MessageCodec {
                     accepted.add(ProtoValues.accepted(entry, "promise vote"));
                 }
                 return new Message.Promise(group, from, to, ballot(m.getBallot(), "promise"),
-                        slot(m.getFromSlot(), "promise"), accepted, slotBound(m.getCompactedThrough(), "promise compaction point"));
+                        slot(m.getFromSlot(), "promise"), accepted, slotBound(m.getCompactedThrough(), "promise compaction point"),
+                        slotBound(m.getEvictedThrough(), "promise eviction point"));
             }
             case ACCEPT: {
                 AcceptPb m = e.getAccept();

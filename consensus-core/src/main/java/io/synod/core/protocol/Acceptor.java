@@ -20,6 +20,11 @@ final class Acceptor {
     private final TreeMap<Long, AcceptedEntry> votes = new TreeMap<>();
     /** Votes up to here were dropped: those slots are chosen and covered by a snapshot. */
     private long compactedThrough;
+    /**
+     * Votes up to here left memory: those slots are chosen and applied here, and the journal still has
+     * the votes. A promise says so, since it cannot report them (see {@link Message.Promise}).
+     */
+    private long evictedThrough;
 
     Acceptor(ProtocolConfig config, DurableState recovered, SafetyRules rules) {
         this.groupId = config.groupId();
@@ -39,6 +44,17 @@ final class Acceptor {
         if (slot > compactedThrough) {
             votes.headMap(slot, true).clear();
             compactedThrough = slot;
+        }
+    }
+
+    /** Drops votes up to {@code slot} from memory: chosen slots this replica has applied (see {@link Learner}). */
+    void evict(long slot) {
+        if (slot > evictedThrough) {
+            Map.Entry<Long, AcceptedEntry> oldest;
+            while ((oldest = votes.firstEntry()) != null && oldest.getKey() <= slot) {
+                votes.pollFirstEntry();
+            }
+            evictedThrough = slot;
         }
     }
 
@@ -67,7 +83,7 @@ final class Acceptor {
             out.persist(new JournalRecord.PromisedBallot(groupId, promised));
         }
         reply(out, new Message.Promise(groupId, self, prepare.from(), prepare.ballot(), prepare.fromSlot(),
-                votesFrom(prepare.fromSlot()), compactedThrough));
+                votesFrom(prepare.fromSlot()), compactedThrough, evictedThrough));
     }
 
     /** Phase 2b: vote for {@code accept.value} unless a higher ballot was promised. Returns whether it voted. */

@@ -236,8 +236,8 @@ final class Leader implements LeaderReads.Gate {
 
     /**
      * A promise of this ballot from a voter of a membership being prepared. Returns false when the
-     * promiser has compacted slots this leader would need to recover (it must step down and install
-     * a snapshot instead).
+     * promiser has compacted or evicted slots this leader would need to recover (it must step down
+     * and install a snapshot or catch up instead).
      */
     boolean onPromise(Message.Promise promise, Learner learner) {
         boolean relevant = false;
@@ -245,8 +245,8 @@ final class Leader implements LeaderReads.Gate {
             if (!phase.membership.isVoter(promise.from()) || promise.fromSlot() != phase.fromSlot) {
                 continue;
             }
-            if (promise.compactedThrough() >= phase.fromSlot) {
-                return false;
+            if (Math.max(promise.compactedThrough(), promise.evictedThrough()) >= phase.fromSlot) {
+                return false; // its votes for slots we must recover are not in the promise
             }
             relevant = true;
             phase.promisers.add(promise.from());

@@ -10,9 +10,14 @@ import java.util.TreeMap;
 /**
  * What one replica knows is chosen, and how far it has handed chosen values to the application.
  * Values are learned possibly out of order but delivered strictly in slot order, without gaps.
+ *
+ * <p>Only the last {@code retainedAppliedSlots} applied values stay in memory: older ones are
+ * evicted (they stay chosen, and in the journal until a snapshot truncates it), so the heap holds a
+ * bounded window of the log rather than everything since the last snapshot.
  */
 final class Learner {
     private final long groupId;
+    private final int retainedAppliedSlots;
     private final TreeMap<Long, Value> chosen = new TreeMap<>();
     /** Smallest slot not known to be chosen; every slot below it is chosen and known. */
     private long firstUnchosenSlot = 1;
@@ -20,11 +25,14 @@ final class Learner {
     private long appliedSlot = 0;
     /** Slots up to here are covered by a snapshot; their values are no longer kept. */
     private long compactedThrough = 0;
+    /** Applied slots up to here have left memory (see the class comment); only the journal has their values. */
+    private long evictedThrough = 0;
     /** Memberships, folded through {@code firstUnchosenSlot - 1}. */
     private MembershipHistory memberships;
 
-    Learner(long groupId, DurableState recovered, MembershipHistory initial) {
+    Learner(long groupId, int retainedAppliedSlots, DurableState recovered, MembershipHistory initial) {
         this.groupId = groupId;
+        this.retainedAppliedSlots = retainedAppliedSlots;
         this.compactedThrough = recovered.snapshotSlot();
         this.memberships = recovered.snapshotMemberships() != null ? recovered.snapshotMemberships().copy()
                 : initial.unchangedThrough(compactedThrough);
@@ -39,6 +47,11 @@ final class Learner {
 
     long compactedThrough() {
         return compactedThrough;
+    }
+
+    /** Applied slots up to here are chosen but their values are no longer in memory (0 if none were evicted). */
+    long evictedThrough() {
+        return evictedThrough;
     }
 
     /** The memberships of every slot below {@code firstUnchosenSlot + activationDelay}. */
@@ -88,9 +101,10 @@ final class Learner {
     }
 
     boolean isChosen(long slot) {
-        return slot <= compactedThrough || chosen.containsKey(slot);
+        return slot <= compactedThrough || slot <= evictedThrough || chosen.containsKey(slot);
     }
 
+    /** The chosen value of {@code slot} if it is still in memory (every slot from the first unchosen one on is). */
     Value chosenValue(long slot) {
         return chosen.get(slot);
     }
@@ -100,8 +114,8 @@ final class Learner {
      * learning a different one means the protocol (or storage) is broken, so it throws.
      */
     void learn(long slot, Value value, Outbox out) {
-        if (slot <= compactedThrough) {
-            return; // covered by the snapshot: chosen, applied, no longer kept
+        if (slot <= compactedThrough || slot <= evictedThrough) {
+            return; // chosen, applied and no longer kept (in a snapshot, or only in the journal)
         }
         Value known = chosen.get(slot);
         if (known != null) {
@@ -120,9 +134,27 @@ final class Learner {
             appliedSlot++;
             out.commit(new ChosenEntry(appliedSlot, chosen.get(appliedSlot)));
         }
+        evictOld();
     }
 
-    /** Known chosen values in {@code [fromSlot, toSlot)}, at most {@code max} of them, in slot order. */
+    /**
+     * Drops the values of applied slots older than the retained window. Memberships were folded from
+     * them already (in {@link #advanceFirstUnchosen}, before they could be applied), and every slot a
+     * new leader must recover is at or above the first unchosen one, so nothing in memory needs them.
+     */
+    private void evictOld() {
+        long through = appliedSlot - retainedAppliedSlots;
+        if (through <= evictedThrough) {
+            return;
+        }
+        Map.Entry<Long, Value> oldest;
+        while ((oldest = chosen.firstEntry()) != null && oldest.getKey() <= through) {
+            chosen.pollFirstEntry();
+        }
+        evictedThrough = through;
+    }
+
+    /** Known chosen values in memory in {@code [fromSlot, toSlot)}, at most {@code max} of them, in slot order. */
     List<ChosenEntry> chosenBetween(long fromSlot, long toSlot, int max) {
         List<ChosenEntry> result = new ArrayList<>();
         if (fromSlot >= toSlot) {

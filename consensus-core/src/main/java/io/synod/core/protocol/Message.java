@@ -59,10 +59,13 @@ public sealed interface Message {
      * Phase 1b: a durable promise, with every vote the acceptor still holds for slots at or after
      * {@code fromSlot}. Votes up to {@code compactedThrough} were dropped (those slots are chosen and
      * in a snapshot): a candidate whose {@code fromSlot} is not above it cannot recover them from
-     * votes and must install that snapshot before it may lead.
+     * votes and must install that snapshot before it may lead. Votes up to {@code evictedThrough}
+     * left the acceptor's memory (those slots are chosen and applied there; its journal still has
+     * them): a candidate whose {@code fromSlot} is not above it is far behind, and must catch up on
+     * those slots before it may lead rather than take their absence for holes.
      */
     record Promise(long groupId, int from, int to, Ballot ballot, long fromSlot, List<AcceptedEntry> accepted,
-                   long compactedThrough)
+                   long compactedThrough, long evictedThrough)
             implements Message {
         public Promise {
             accepted = List.copyOf(accepted);

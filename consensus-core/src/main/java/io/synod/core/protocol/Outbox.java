@@ -18,6 +18,7 @@ final class Outbox {
     private final List<Rejection> rejections = new ArrayList<>();
     private final List<Ready.SnapshotNeeded> snapshotsNeeded = new ArrayList<>();
     private final List<ReadIndex> reads = new ArrayList<>();
+    private final List<Ready.JournalRead> journalReads = new ArrayList<>();
     private final DurabilityGate gate;
 
     Outbox(int self, DurabilityGate gate) {
@@ -77,6 +78,10 @@ final class Outbox {
         snapshotsNeeded.add(new Ready.SnapshotNeeded(source, slot));
     }
 
+    void readJournal(Ready.JournalRead read) {
+        journalReads.add(read);
+    }
+
     /** The next looped-back message to handle, or null. */
     Message pollLocal() {
         return local.poll();
@@ -91,6 +96,6 @@ final class Outbox {
     }
 
     Ready toReady(long persistSeq) {
-        return new Ready(records, records.isEmpty() ? 0 : persistSeq, messages, committed, rejections, snapshotsNeeded, reads);
+        return new Ready(records, records.isEmpty() ? 0 : persistSeq, messages, committed, rejections, snapshotsNeeded, reads, journalReads);
     }
 }

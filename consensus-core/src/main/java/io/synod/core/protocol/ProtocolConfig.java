@@ -22,6 +22,7 @@ public final class ProtocolConfig {
     private final int leaderQuorumTimeoutTicks;
     private final int retransmitTicks;
     private final int catchUpBatchSlots;
+    private final int retainedAppliedSlots;
     private final double maxClockDrift;
     private final int membershipActivationSlots;
     private final boolean joining;
@@ -45,6 +46,7 @@ public final class ProtocolConfig {
         this.leaderQuorumTimeoutTicks = b.leaderQuorumTimeoutTicks == 0 ? b.electionTimeoutTicks : b.leaderQuorumTimeoutTicks;
         this.retransmitTicks = b.retransmitTicks;
         this.catchUpBatchSlots = b.catchUpBatchSlots;
+        this.retainedAppliedSlots = b.retainedAppliedSlots;
         this.maxClockDrift = b.maxClockDrift;
         this.membershipActivationSlots = b.membershipActivationSlots;
         this.joining = b.joining;
@@ -70,7 +72,7 @@ public final class ProtocolConfig {
                 .maxPendingCommands(maxPendingCommands).heartbeatIntervalTicks(heartbeatIntervalTicks)
                 .electionTimeoutTicks(electionTimeoutTicks).maxElectionBackoffTicks(maxElectionBackoffTicks)
                 .leaderQuorumTimeoutTicks(leaderQuorumTimeoutTicksSetting).retransmitTicks(retransmitTicks)
-                .catchUpBatchSlots(catchUpBatchSlots).maxClockDrift(maxClockDrift)
+                .catchUpBatchSlots(catchUpBatchSlots).retainedAppliedSlots(retainedAppliedSlots).maxClockDrift(maxClockDrift)
                 .membershipActivationSlots(membershipActivationSlots).joining(joining);
     }
 
@@ -134,6 +136,16 @@ public final class ProtocolConfig {
     /** Most chosen slots sent in one catch-up reply. */
     public int catchUpBatchSlots() {
         return catchUpBatchSlots;
+    }
+
+    /**
+     * How many applied slots keep their chosen value (and this acceptor's vote) in memory. Older
+     * applied slots stay chosen and stay in the journal until a snapshot truncates it, but their
+     * values leave the heap: a peer catching up on them is served from the journal (see
+     * {@link Ready#journalReads()}). Bounds the replica's live set between snapshots.
+     */
+    public int retainedAppliedSlots() {
+        return retainedAppliedSlots;
     }
 
     /**
@@ -201,6 +213,7 @@ public final class ProtocolConfig {
         private int leaderQuorumTimeoutTicks = 0;
         private int retransmitTicks = 4;
         private int catchUpBatchSlots = 256;
+        private int retainedAppliedSlots = 4_096;
         private double maxClockDrift = 0.1;
         private int membershipActivationSlots = 64;
         private boolean joining;
@@ -281,6 +294,12 @@ public final class ProtocolConfig {
             return this;
         }
 
+        /** See {@link ProtocolConfig#retainedAppliedSlots()}; 4,096 by default. */
+        public Builder retainedAppliedSlots(int slots) {
+            this.retainedAppliedSlots = slots;
+            return this;
+        }
+
         /** See {@link ProtocolConfig#maxClockDrift()}; 0.1 by default. */
         public Builder maxClockDrift(double drift) {
             this.maxClockDrift = drift;
@@ -324,6 +343,8 @@ public final class ProtocolConfig {
                             + " twice heartbeatIntervalTicks (" + heartbeatIntervalTicks + ")");
             require(retransmitTicks >= 1, "retransmitTicks must be >= 1, got " + retransmitTicks);
             require(catchUpBatchSlots >= 1, "catchUpBatchSlots must be >= 1, got " + catchUpBatchSlots);
+            require(retainedAppliedSlots >= 1, "retainedAppliedSlots must be >= 1 (applied slots whose values stay in"
+                    + " memory; older ones are read back from the journal), got " + retainedAppliedSlots);
             require(maxClockDrift >= 0 && maxClockDrift <= 10, "maxClockDrift must be between 0 and 10 (a fraction:"
                     + " 0.1 = clocks may disagree on durations by 10%), got " + maxClockDrift);
             require(membershipActivationSlots >= 1 && membershipActivationSlots <= 1_000_000,

@@ -16,13 +16,26 @@ import java.util.List;
  *   <li>{@code snapshotsNeeded}: this replica is behind what its peers still keep and must install a
  *       snapshot of the named replica before it can catch up from the log.</li>
  *   <li>{@code reads}: outcomes of {@link Replica#readIndex} requests.</li>
+ *   <li>{@code journalReads}: catch-up requests for slots whose values left memory (see
+ *       {@link ProtocolConfig#retainedAppliedSlots()}); the runtime reads them from the journal, off
+ *       the replica's thread, and sends them as a {@link Message.CatchUpReply}.</li>
  * </ul>
  *
  * @param persistSeq the sequence number of {@code records}, or 0 when there are none
  */
 public record Ready(List<JournalRecord> records, long persistSeq, List<Message> messages,
                    List<ChosenEntry> committed, List<Rejection> rejections, List<SnapshotNeeded> snapshotsNeeded,
-                   List<ReadIndex> reads) {
+                   List<ReadIndex> reads, List<JournalRead> journalReads) {
+
+    /**
+     * Send node {@code to} the chosen values of slots in {@code [fromSlot, toSlot)} that the journal
+     * holds, at most {@code maxSlots} of them in slot order, as a {@link Message.CatchUpReply} from this
+     * replica with {@code snapshotSlot} 0. Every slot in the range is chosen and applied here. A slot
+     * whose record is missing (not yet synced, or truncated by a snapshot since) is simply left out:
+     * the requester learns what it gets and asks again.
+     */
+    public record JournalRead(int to, long fromSlot, long toSlot, int maxSlots) {
+    }
 
     /** Install a snapshot from {@code source} covering at least every slot up to {@code slot}. */
     public record SnapshotNeeded(int source, long slot) {
@@ -35,10 +48,11 @@ public record Ready(List<JournalRecord> records, long persistSeq, List<Message> 
         rejections = List.copyOf(rejections);
         snapshotsNeeded = List.copyOf(snapshotsNeeded);
         reads = List.copyOf(reads);
+        journalReads = List.copyOf(journalReads);
     }
 
     public boolean isEmpty() {
         return records.isEmpty() && messages.isEmpty() && committed.isEmpty() && rejections.isEmpty()
-                && snapshotsNeeded.isEmpty() && reads.isEmpty();
+                && snapshotsNeeded.isEmpty() && reads.isEmpty() && journalReads.isEmpty();
     }
 }

@@ -72,7 +72,7 @@ public final class Replica {
         this.self = config.nodeId();
         this.rules = rules;
         this.acceptor = new Acceptor(config, recovered, rules);
-        this.learner = new Learner(groupId, recovered,
+        this.learner = new Learner(groupId, config.retainedAppliedSlots(), recovered,
                 new MembershipHistory(config.initialMembership(), config.membershipActivationSlots()));
         this.election = new ElectionTimer(config, random, 0);
         this.random = random;
@@ -345,6 +345,7 @@ public final class Replica {
             leader.serveReads(learner, out, now);
         }
         learner.deliver(out);
+        acceptor.evict(learner.evictedThrough());
         return out.toReady(heldReplies.endStep(out.wroteRecords()));
     }
 
@@ -373,10 +374,7 @@ public final class Replica {
         } else if (message instanceof Message.Nack m) {
             onNack(m, out);
         } else if (message instanceof Message.CatchUpRequest m) {
-            // Slots we no longer keep are in our snapshot: say so, and send what we still have.
-            long snapshot = m.fromSlot() <= learner.compactedThrough() ? learner.compactedThrough() : 0;
-            out.send(new Message.CatchUpReply(groupId, self, m.from(), learner.chosenBetween(
-                    Math.max(m.fromSlot(), learner.compactedThrough() + 1), m.toSlot(), config.catchUpBatchSlots()), snapshot));
+            onCatchUpRequest(m, out);
         } else if (message instanceof Message.CatchUpReply m) {
             onCatchUpReply(m, out);
         } else if (message instanceof Message.Forward m) {
@@ -610,10 +608,17 @@ public final class Replica {
 
     private void onPromise(Message.Promise promise, Outbox out) {
         if (leader != null && promise.ballot().equals(leader.ballot())) {
-            if (!leader.onPromise(promise, learner)) {
+            if (leader.onPromise(promise, learner)) {
+                return;
+            }
+            if (promise.compactedThrough() >= promise.fromSlot()) {
                 stepDown(out, "node " + promise.from() + " has compacted through slot " + promise.compactedThrough()
                         + ", beyond slots this leader must recover; installing its snapshot first");
                 out.needSnapshot(promise.from(), promise.compactedThrough());
+            } else {
+                stepDown(out, "node " + promise.from() + " has applied and evicted slots through " + promise.evictedThrough()
+                        + ", beyond slots this leader must recover; catching up on them first");
+                catchUpFrom(promise.from(), promise.evictedThrough() + 1, out);
             }
             return;
         }
@@ -627,6 +632,15 @@ public final class Replica {
             campaignFailed("node " + promise.from() + " has compacted through slot " + promise.compactedThrough()
                     + ", beyond our first unchosen slot " + candidate.fromSlot() + "; installing its snapshot first");
             out.needSnapshot(promise.from(), promise.compactedThrough());
+            return;
+        }
+        if (rules.mustCatchUpBeforeLeading(promise.evictedThrough(), candidate.fromSlot())) {
+            // Those slots are chosen and applied at node `from`, which no longer holds its votes for them
+            // in memory: the promise is silent about them, and their silence is not a hole. We are far
+            // behind anyway; learn them from its journal, then campaign again.
+            campaignFailed("node " + promise.from() + " has applied and evicted slots through " + promise.evictedThrough()
+                    + ", beyond our first unchosen slot " + candidate.fromSlot() + "; catching up on them first");
+            catchUpFrom(promise.from(), promise.evictedThrough() + 1, out);
             return;
         }
         candidate.promised(promise);
@@ -729,6 +743,37 @@ public final class Replica {
                 learner.learn(slot, vote.value(), out);
             }
         }
+        requestCatchUpIfBehind(out);
+    }
+
+    /**
+     * Slots we no longer keep are in our snapshot: say so, and send what we still have in memory.
+     * Slots evicted from memory but still journaled are read back by the runtime, off this thread.
+     */
+    private void onCatchUpRequest(Message.CatchUpRequest m, Outbox out) {
+        long compacted = learner.compactedThrough();
+        long evicted = learner.evictedThrough();
+        if (m.fromSlot() > compacted && m.fromSlot() <= evicted) {
+            out.readJournal(new Ready.JournalRead(m.from(), m.fromSlot(), Math.min(m.toSlot(), evicted + 1),
+                    config.catchUpBatchSlots()));
+            return;
+        }
+        long snapshot = m.fromSlot() <= compacted ? compacted : 0;
+        long firstInMemory = Math.max(compacted, evicted) + 1;
+        out.send(new Message.CatchUpReply(groupId, self, m.from(), learner.chosenBetween(
+                Math.max(m.fromSlot(), firstInMemory), m.toSlot(), config.catchUpBatchSlots()), snapshot));
+    }
+
+    /**
+     * Node {@code source} told us every slot below {@code toSlot} is chosen (and it can serve them):
+     * ask it now rather than at the next leader's commit point.
+     */
+    private void catchUpFrom(int source, long toSlot, Outbox out) {
+        if (toSlot > commitHint) {
+            commitHint = toSlot;
+            commitHintFrom = source;
+        }
+        catchUpSentTick = Long.MIN_VALUE / 2;
         requestCatchUpIfBehind(out);
     }
 

@@ -33,6 +33,15 @@ class SafetyRules {
     }
 
     /**
+     * A candidate may not lead while a promiser has evicted from memory (so not reported) its votes for
+     * slots at or above its first unchosen one: those slots are chosen, and taking the silence for
+     * holes would fill them with no-ops.
+     */
+    boolean mustCatchUpBeforeLeading(long promiserEvictedThrough, long candidateFromSlot) {
+        return promiserEvictedThrough >= candidateFromSlot;
+    }
+
+    /**
      * A proposer's next ballot is above its own durable promise (which records every ballot it
      * ever used, because it promises itself before sending a prepare) and above every ballot seen.
      */

@@ -54,6 +54,7 @@ final class GroupRuntime {
     private final GroupSnapshots snapshots;
     private final SnapshotSource snapshotSource;
     private final SnapshotInstaller installer;
+    private final JournalCatchUp journalCatchUp;
     private final LeaseClock leaseClock;
     private final ReadTracker reads;
     private final GroupMemberships memberships;
@@ -122,6 +123,7 @@ final class GroupRuntime {
         snapshots.attach(apply);
         this.snapshotSource = new SnapshotSource(groupId, node);
         this.installer = new SnapshotInstaller(groupId, node, loop, this::installSnapshot);
+        this.journalCatchUp = new JournalCatchUp(groupId, node, loop);
         this.leaseClock = new LeaseClock(node.options().tickMillis() * 1_000_000L);
         this.reads = new ReadTracker(groupId, node, apply, leaseClock);
         this.memberships = new GroupMemberships(groupId, node.peers(),
@@ -380,6 +382,9 @@ final class GroupRuntime {
         }
         for (Ready.SnapshotNeeded needed : ready.snapshotsNeeded()) {
             installer.start(needed.source(), needed.slot());
+        }
+        for (Ready.JournalRead read : ready.journalReads()) {
+            journalCatchUp.serve(read);
         }
     }
 

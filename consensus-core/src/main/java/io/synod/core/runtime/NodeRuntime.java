@@ -139,6 +139,7 @@ public final class NodeRuntime implements AutoCloseable {
                 .maxElectionBackoffTicks(options.ticks(options.maxElectionBackoffMillis()))
                 .retransmitTicks(options.ticks(options.retransmitMillis()))
                 .maxClockDrift(options.maxClockDrift())
+                .retainedAppliedSlots(options.retainedAppliedSlots())
                 .build();
     }
 

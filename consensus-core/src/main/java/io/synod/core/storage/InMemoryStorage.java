@@ -1,6 +1,7 @@
 package io.synod.core.storage;
 
 import io.synod.core.protocol.Ballot;
+import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.JournalRecord;
 
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.zip.CRC32C;
@@ -72,6 +74,28 @@ public final class InMemoryStorage implements Storage {
             }
             disk.journals.computeIfAbsent(groupId, g -> new ArrayList<>()).addAll(records);
             return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    @Override
+    public List<ChosenEntry> readChosen(long groupId, long fromSlot, long toSlot, int maxEntries) {
+        synchronized (disk) {
+            checkOpen();
+            long from = Math.max(fromSlot, disk.truncatedBefore.getOrDefault(groupId, 0L));
+            TreeMap<Long, ChosenEntry> inRange = new TreeMap<>();
+            for (JournalRecord record : disk.journals.getOrDefault(groupId, List.of())) {
+                if (record instanceof JournalRecord.ChosenValue c && c.slot() >= from && c.slot() < toSlot) {
+                    inRange.putIfAbsent(c.slot(), new ChosenEntry(c.slot(), c.value()));
+                }
+            }
+            List<ChosenEntry> result = new ArrayList<>(Math.min(maxEntries, inRange.size()));
+            for (ChosenEntry entry : inRange.values()) {
+                if (result.size() == maxEntries) {
+                    break;
+                }
+                result.add(entry);
+            }
+            return result;
         }
     }
 

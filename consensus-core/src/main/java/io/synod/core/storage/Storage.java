@@ -1,5 +1,6 @@
 package io.synod.core.storage;
 
+import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.JournalRecord;
 
@@ -39,6 +40,17 @@ public interface Storage extends AutoCloseable {
 
     /** Appends {@code records} of one group, in order; see the class comment for when the future completes. */
     CompletableFuture<Void> append(long groupId, List<JournalRecord> records);
+
+    /**
+     * The chosen values ({@link JournalRecord.ChosenValue} records) of the group's slots in
+     * {@code [fromSlot, toSlot)} that are durable and not truncated, at most {@code maxEntries} of
+     * them, in slot order, possibly with gaps (a slot whose record is missing is left out). For
+     * serving catch-up requests on slots the replica no longer keeps in memory; called off the
+     * group's thread, concurrently with appends.
+     *
+     * @throws StorageException.Corrupt when a record in the range fails its checksum
+     */
+    List<ChosenEntry> readChosen(long groupId, long fromSlot, long toSlot, int maxEntries);
 
     /**
      * Deletes the group's votes and chosen values for slots below {@code beforeSlot} (after a

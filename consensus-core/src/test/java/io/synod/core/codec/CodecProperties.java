@@ -144,7 +144,7 @@ class CodecProperties {
                 Combinators.combine(group, node, node, ballots(), Arbitraries.of(true, false), ballots()).as(Message.PreVoteReply::new),
                 Combinators.combine(group, node, node, ballots(), slots(), Arbitraries.of(true, false)).as(Message.Prepare::new),
                 Combinators.combine(group, node, node, ballots()).as(Message.TimeoutNow::new),
-                Combinators.combine(group, node, node, ballots(), slots(), votes.list().ofMaxSize(4), bound).as(Message.Promise::new),
+                Combinators.combine(group, node, node, ballots(), slots(), votes.list().ofMaxSize(4), bound, bound).as(Message.Promise::new),
                 Combinators.combine(group, node, node, ballots(), slots(), values(), bound).as(Message.Accept::new),
                 Combinators.combine(group, node, node, ballots(), slots()).as(Message.Accepted::new),
                 Combinators.combine(group, node, node, ballots(), bound, Arbitraries.longs()).as(Message.Heartbeat::new),

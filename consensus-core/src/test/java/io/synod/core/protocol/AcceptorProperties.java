@@ -219,7 +219,7 @@ class AcceptorProperties {
                 ? List.of(new JournalRecord.PromisedBallot(h.config.groupId(), ballot)) : List.of();
         assertEquals(expectedRecords, effects.records());
         List<AcceptedEntry> expectedVotes = new ArrayList<>(votesBefore.tailMap(fromSlot, true).values());
-        assertEquals(new Message.Promise(h.config.groupId(), h.config.nodeId(), from, ballot, fromSlot, expectedVotes, 0),
+        assertEquals(new Message.Promise(h.config.groupId(), h.config.nodeId(), from, ballot, fromSlot, expectedVotes, 0, 0),
                 reply);
         assertReplyWentThroughTheGate(reply, effects);
         assertEquals(votesBefore, h.votes(), "a prepare changes no vote");

@@ -29,9 +29,9 @@ class CandidateConflictDetectionTest {
         TestLeaders.beginPrepare(candidate, config, BALLOT, 1);
         Ballot low = new Ballot(2, 2);
         Ballot high = new Ballot(3, 3);
-        candidate.promised(new Message.Promise(GROUP, 2, 1, BALLOT, 1, List.of(new AcceptedEntry(1, high, value(7))), 0));
-        candidate.promised(new Message.Promise(GROUP, 3, 1, BALLOT, 1, List.of(new AcceptedEntry(1, low, value(1))), 0));
-        candidate.promised(new Message.Promise(GROUP, 4, 1, BALLOT, 1, List.of(new AcceptedEntry(1, low, value(2))), 0));
+        candidate.promised(new Message.Promise(GROUP, 2, 1, BALLOT, 1, List.of(new AcceptedEntry(1, high, value(7))), 0, 0));
+        candidate.promised(new Message.Promise(GROUP, 3, 1, BALLOT, 1, List.of(new AcceptedEntry(1, low, value(1))), 0, 0));
+        candidate.promised(new Message.Promise(GROUP, 4, 1, BALLOT, 1, List.of(new AcceptedEntry(1, low, value(2))), 0, 0));
         // Ballot 2.2 carried value 1 to node 3 and value 2 to node 4: a ballot was reused.
         assertThrows(InvariantViolation.class,
                 () -> candidate.valuesToRepropose(TestLeaders.learner(GROUP, new DurableState(GROUP)), SafetyRules.CORRECT));

@@ -39,7 +39,7 @@ class CandidateTest {
     }
 
     private static void promise(Candidate candidate, int from, long fromSlot, AcceptedEntry... votes) {
-        candidate.promised(new Message.Promise(GROUP, from, 1, BALLOT, fromSlot, List.of(votes), 0));
+        candidate.promised(new Message.Promise(GROUP, from, 1, BALLOT, fromSlot, List.of(votes), 0, 0));
     }
 
     private static Learner emptyLearner() {

@@ -53,6 +53,18 @@ public enum Mutation {
             };
         }
     },
+    /** A candidate that leads although a promiser evicted (and so did not report) votes for slots it has not learned. */
+    LEADS_BEHIND_EVICTED_VOTES {
+        @Override
+        SafetyRules rules() {
+            return new SafetyRules() {
+                @Override
+                boolean mustCatchUpBeforeLeading(long promiserEvictedThrough, long candidateFromSlot) {
+                    return false;
+                }
+            };
+        }
+    },
     /** A leader that answers a read index at once, without a quorum confirming it still leads. */
     READS_WITHOUT_QUORUM_ROUND {
         @Override

@@ -17,11 +17,11 @@ final class TestLeaders {
 
     /** A learner of a three-voter group (the membership matters only to membership changes). */
     static Learner learner(long groupId, DurableState state) {
-        return new Learner(groupId, state, new MembershipHistory(Membership.initial(Quorum.majority(Set.of(1, 2, 3))), 64));
+        return new Learner(groupId, 4_096, state, new MembershipHistory(Membership.initial(Quorum.majority(Set.of(1, 2, 3))), 64));
     }
 
     static Learner learner(ProtocolConfig config, DurableState state) {
-        return new Learner(config.groupId(), state, history(config));
+        return new Learner(config.groupId(), config.retainedAppliedSlots(), state, history(config));
     }
 
     /** A leader that won phase 1 with the initial voters and recovered {@code recovered} from {@code firstSlot} on. */

@@ -19,6 +19,8 @@ final class FlakyStorage implements Storage {
     private final Storage delegate;
     volatile boolean failing;
     final AtomicLong failedAppends = new AtomicLong();
+    /** Chosen values returned by {@link #readChosen}: slots served from the journal rather than memory. */
+    final AtomicLong chosenRead = new AtomicLong();
 
     FlakyStorage(Storage delegate) {
         this.delegate = delegate;
@@ -39,6 +41,13 @@ final class FlakyStorage implements Storage {
             return CompletableFuture.failedFuture(new StorageException.WriteFailed("no space left on device (test)", null));
         }
         return delegate.append(groupId, records);
+    }
+
+    @Override
+    public List<io.synod.core.protocol.ChosenEntry> readChosen(long groupId, long fromSlot, long toSlot, int maxEntries) {
+        List<io.synod.core.protocol.ChosenEntry> read = delegate.readChosen(groupId, fromSlot, toSlot, maxEntries);
+        chosenRead.addAndGet(read.size());
+        return read;
     }
 
     @Override

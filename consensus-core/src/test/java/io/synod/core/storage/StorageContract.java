@@ -2,6 +2,7 @@ package io.synod.core.storage;
 
 import io.synod.core.protocol.AcceptedEntry;
 import io.synod.core.protocol.Ballot;
+import io.synod.core.protocol.ChosenEntry;
 import io.synod.core.protocol.Command;
 import io.synod.core.protocol.DurableState;
 import io.synod.core.protocol.JournalRecord;
@@ -189,6 +190,47 @@ public abstract class StorageContract {
         assertEquals(new Ballot(2, 1), state.promised(), "the promise is never truncated");
         assertEquals(Set.of(6L, 7L, 8L, 9L, 10L, 11L), state.accepted().keySet());
         assertEquals(Set.of(6L, 7L, 8L, 9L, 10L), state.chosen().keySet());
+    }
+
+    private static List<Long> slots(List<ChosenEntry> entries) {
+        return entries.stream().map(ChosenEntry::slot).toList();
+    }
+
+    @Test
+    void readChosenReturnsChosenValuesOfARangeInSlotOrderUpToTheLimit() {
+        Storage storage = open();
+        List<JournalRecord> records = new ArrayList<>();
+        for (long slot = 10; slot >= 1; slot--) { // out of order, and votes in between: only chosen values count
+            records.add(vote(GROUP, slot, 2, 1, batch(100 + slot)));
+            if (slot != 4) {
+                records.add(chosen(GROUP, slot, batch(slot)));
+            }
+        }
+        storage.append(GROUP, records).join();
+        storage.append(GROUP + 1, List.of(chosen(GROUP + 1, 3, batch(99)))).join();
+
+        assertEquals(List.of(new ChosenEntry(2, batch(2)), new ChosenEntry(3, batch(3)), new ChosenEntry(5, batch(5))),
+                storage.readChosen(GROUP, 2, 6, 100), "slot 4 has no chosen record: a gap, not a vote");
+        assertEquals(List.of(1L, 2L, 3L), slots(storage.readChosen(GROUP, 0, 100, 3)));
+        assertEquals(List.of(), storage.readChosen(GROUP, 11, 20, 10));
+        assertEquals(List.of(), storage.readChosen(GROUP, 5, 5, 10), "an empty range");
+        assertEquals(List.of(new ChosenEntry(3, batch(99))), storage.readChosen(GROUP + 1, 1, 100, 10), "groups are apart");
+    }
+
+    @Test
+    void readChosenSkipsWhatATruncationRemovedAndSurvivesARestart() {
+        Storage storage = open();
+        List<JournalRecord> records = new ArrayList<>();
+        for (long slot = 1; slot <= 10; slot++) {
+            records.add(chosen(GROUP, slot, batch(slot)));
+        }
+        storage.append(GROUP, records).join();
+        storage.truncatePrefix(GROUP, 6).join();
+        assertEquals(List.of(6L, 7L, 8L), slots(storage.readChosen(GROUP, 1, 9, 10)));
+
+        storage = reopen(storage);
+        assertEquals(List.of(6L, 7L, 8L, 9L, 10L), slots(storage.readChosen(GROUP, 1, Long.MAX_VALUE, 10)));
+        assertEquals(List.of(new ChosenEntry(7, batch(7))), storage.readChosen(GROUP, 7, 8, 10));
     }
 
     @Test

@@ -76,7 +76,7 @@ public abstract class TransportContract {
                 new Message.PreVote(GROUP, from, to, b),
                 new Message.PreVoteReply(GROUP, from, to, b, true, Ballot.ZERO),
                 new Message.Prepare(GROUP, from, to, b, 7),
-                new Message.Promise(GROUP, from, to, b, 7, List.of(new AcceptedEntry(7, new Ballot(3, 2), batch)), 3),
+                new Message.Promise(GROUP, from, to, b, 7, List.of(new AcceptedEntry(7, new Ballot(3, 2), batch)), 3, 5),
                 new Message.Accept(GROUP, from, to, b, 8, batch, 7),
                 new Message.Accept(GROUP, from, to, b, 9, Value.NOOP, 7),
                 new Message.Accepted(GROUP, from, to, b, 8),

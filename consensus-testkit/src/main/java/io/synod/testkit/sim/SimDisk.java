@@ -128,6 +128,20 @@ final class SimDisk {
         }
     }
 
+    /**
+     * The durable chosen values of slots in {@code [fromSlot, toSlot)}, at most {@code max}, in slot order
+     * (what {@code Storage.readChosen} returns): unsynced writes are not there yet, truncated ones are gone.
+     */
+    List<io.synod.core.protocol.ChosenEntry> readChosen(long fromSlot, long toSlot, int max) {
+        java.util.TreeMap<Long, io.synod.core.protocol.ChosenEntry> inRange = new java.util.TreeMap<>();
+        for (JournalRecord record : durable) {
+            if (record instanceof JournalRecord.ChosenValue c && c.slot() >= fromSlot && c.slot() < toSlot) {
+                inRange.putIfAbsent(c.slot(), new io.synod.core.protocol.ChosenEntry(c.slot(), c.value()));
+            }
+        }
+        return new ArrayList<>(inRange.values()).subList(0, Math.min(max, inRange.size()));
+    }
+
     Snapshot snapshot() {
         return snapshot;
     }

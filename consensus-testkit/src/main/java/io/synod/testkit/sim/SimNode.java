@@ -49,6 +49,8 @@ final class SimNode {
     private MembershipHistory memberships;
     private long snapshotsTaken;
     private long snapshotsInstalled;
+    /** Chosen slots sent to lagging replicas from this node's journal (evicted from memory). */
+    private long slotsServedFromJournal;
     private final List<Runnable> deferred = new ArrayList<>();
     private final SimReads reads;
     /** Numbers this node's forwards across incarnations, so a refusal names the one it answers. */
@@ -307,6 +309,9 @@ final class SimNode {
         for (Ready.SnapshotNeeded needed : ready.snapshotsNeeded()) {
             fetchSnapshot(needed.source());
         }
+        for (Ready.JournalRead read : ready.journalReads()) {
+            serveFromJournal(read);
+        }
         for (Rejection rejection : ready.rejections()) {
             Waiting w = waiting.get(rejection.commandId());
             if (w == null || rejection.attempt() != w.forwardAttempt) {
@@ -357,6 +362,28 @@ final class SimNode {
         });
     }
 
+    /**
+     * Reads evicted chosen slots back from this node's disk, as the runtime does on its storage thread:
+     * after a simulated read latency, from whatever is durable then, and only if the process still runs.
+     */
+    private void serveFromJournal(Ready.JournalRead read) {
+        int forIncarnation = incarnation;
+        sim.loop.after(sim.random.between(100, 2 * SimScenario.MILLI), () -> {
+            if (forIncarnation != incarnation) {
+                return; // crashed meanwhile: the read died with the process
+            }
+            whenRunning(() -> {
+                List<ChosenEntry> chosen = disk.readChosen(read.fromSlot(), read.toSlot(), read.maxSlots());
+                if (!chosen.isEmpty()) {
+                    slotsServedFromJournal += chosen.size();
+                    Message reply = new Message.CatchUpReply(config.groupId(), id, read.to(), chosen, 0);
+                    sim.checker.onSent(id, incarnation, reply);
+                    sim.network.send(reply);
+                }
+            });
+        });
+    }
+
     /** Asks {@code source} for its snapshot across the network (one transfer at a time; a lost one is asked for again). */
     private void fetchSnapshot(int source) {
         if (fetchingSnapshot || source == id) {
@@ -404,6 +431,10 @@ final class SimNode {
 
     long snapshotsInstalled() {
         return snapshotsInstalled;
+    }
+
+    long slotsServedFromJournal() {
+        return slotsServedFromJournal;
     }
 
     private void applyCommands(Value.Batch batch) {

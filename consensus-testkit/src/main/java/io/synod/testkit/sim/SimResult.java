@@ -19,7 +19,8 @@ public record SimResult(
         long tornTailsDropped,
         long unacknowledgedButDurable,
         long snapshotsTaken,
-        long snapshotsInstalled) {
+        long snapshotsInstalled,
+        long slotsServedFromJournal) {
 
     SimResult(Simulation sim) {
         this(sim.scenario, List.copyOf(sim.checker.violations()), sim.loop.nowMicros(), sim.loop.executed(),
@@ -30,7 +31,8 @@ public record SimResult(
                 sim.nodes.stream().mapToLong(n -> n.disk().tornTailsDropped()).sum(),
                 sim.nodes.stream().mapToLong(n -> n.disk().unacknowledgedButDurable()).sum(),
                 sim.nodes.stream().mapToLong(SimNode::snapshotsTaken).sum(),
-                sim.nodes.stream().mapToLong(SimNode::snapshotsInstalled).sum());
+                sim.nodes.stream().mapToLong(SimNode::snapshotsInstalled).sum(),
+                sim.nodes.stream().mapToLong(SimNode::slotsServedFromJournal).sum());
     }
 
     public boolean passed() {

@@ -37,7 +37,8 @@ record SimScenario(
         double maxClockDrift,
         boolean leaseTrap,
         boolean reconfigurations,
-        int membershipActivationSlots) {
+        int membershipActivationSlots,
+        int retainedAppliedSlots) {
 
     /** Nodes that start outside the group (joining) when a scenario changes memberships. */
     static final int SPARE_NODES = 2;
@@ -75,7 +76,10 @@ record SimScenario(
                 r.chance(0.7), r.chance(0.5), r.chance(0.5), r.chance(0.5) ? 300 * MILLI : SECOND,
                 RATE_SPREAD, DRIFT_BOUND, false,
                 // Drawn last, so every earlier choice of a seed is what it was before memberships could change.
-                r.chance(0.4), r.pick(List.of(1, 2, 3, 5, 8, 16, 64)));
+                r.chance(0.4), r.pick(List.of(1, 2, 3, 5, 8, 16, 64)),
+                // Also drawn after everything else. Small windows make replicas evict applied values
+                // constantly, so lagging replicas and candidates meet evicted slots in most runs.
+                r.pick(List.of(8, 32, 1_000_000)));
     }
 
     /**
@@ -86,7 +90,7 @@ record SimScenario(
      */
     static SimScenario leaseTrap(long seed, double drift) {
         return new SimScenario(seed, 3, 2, 2, 4, 0, 0, 0, false, false, false, false, false, false, false, false, true,
-                0, 6 * SECOND, 20 * SECOND, true, true, true, 100 * MILLI, 3.0, drift, true, false, 64);
+                0, 6 * SECOND, 20 * SECOND, true, true, true, 100 * MILLI, 3.0, drift, true, false, 64, 1_000_000);
     }
 
     /** This scenario with clock rates between {@code 1/spread} and {@code spread}, and leases sized for {@code drift}. */
@@ -94,7 +98,7 @@ record SimScenario(
         return new SimScenario(seed, replicas, phase1Quorum, phase2Quorum, clients, dropRate, duplicateRate,
                 longDelayRate, partitions, oneWayPartitions, leaderIsolation, crashes, slowDisk, true, pauses, tornWrites,
                 forwarding, snapshotEverySlots, faultPhaseMicros, healBoundMicros, true, true, lingeringLeaders, clientTimeoutMicros, spread, drift, leaseTrap,
-                reconfigurations, membershipActivationSlots);
+                reconfigurations, membershipActivationSlots, retainedAppliedSlots);
     }
 
     /** This scenario without snapshots, for a state machine that takes none. */
@@ -102,7 +106,7 @@ record SimScenario(
         return new SimScenario(seed, replicas, phase1Quorum, phase2Quorum, clients, dropRate, duplicateRate,
                 longDelayRate, partitions, oneWayPartitions, leaderIsolation, crashes, slowDisk, clockSkew, pauses, tornWrites,
                 forwarding, 0, faultPhaseMicros, healBoundMicros, fastReads, leaseReads, lingeringLeaders, clientTimeoutMicros,
-                clockRateSpread, maxClockDrift, leaseTrap, reconfigurations, membershipActivationSlots);
+                clockRateSpread, maxClockDrift, leaseTrap, reconfigurations, membershipActivationSlots, retainedAppliedSlots);
     }
 
     /** Every node of the run: the initial replicas, then the spares that may join. */
@@ -165,6 +169,7 @@ record SimScenario(
                         ? String.format(" clock-rates=1/%.1f..%.1f lease-drift-bound=%.2f", clockRateSpread, clockRateSpread,
                                 maxClockDrift) : "")
                 + (reconfigurations ? " activation-slots=" + membershipActivationSlots : "")
+                + (retainedAppliedSlots < 1_000_000 ? " retained-slots=" + retainedAppliedSlots : "")
                 + " faults=" + faultKinds();
     }
 }

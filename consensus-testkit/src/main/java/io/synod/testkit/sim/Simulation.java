@@ -96,6 +96,7 @@ public final class Simulation {
                 .pipelineWindow(8).maxBatchCommands(4).maxBatchBytes(256)
                 .heartbeatIntervalTicks(3).electionTimeoutTicks(15).maxElectionBackoffTicks(120)
                 .retransmitTicks(5).catchUpBatchSlots(16).maxClockDrift(scenario.maxClockDrift())
+                .retainedAppliedSlots(scenario.retainedAppliedSlots())
                 // A leader cut off from its quorum keeps believing it leads for a second instead of
                 // one election timeout: long after a successor is elected and clients have moved
                 // to it, so reads that skip a safety rule come out stale where the checker sees them.

@@ -45,6 +45,8 @@ class SimulationTest {
             }
         }
         System.out.println(stats.summary(seeds, (System.nanoTime() - started) / 1_000_000));
+        assertTrue(seeds < 100 || stats.seedsServingFromJournal > 0,
+                "no seed served a catch-up from the journal: the eviction path went untested");
         assertTrue(failures.isEmpty(), () -> failures.size() + " of " + seeds + " seeds failed; first: "
                 + failures.get(0) + "\n  replay: " + failures.get(0).replayCommand(null));
     }
@@ -76,6 +78,8 @@ class SimulationTest {
         long unacknowledgedDurable;
         long snapshotsTaken;
         long snapshotsInstalled;
+        long slotsServedFromJournal;
+        long seedsServingFromJournal;
         double simulatedSeconds;
         final TreeMap<String, Integer> faultKinds = new TreeMap<>();
 
@@ -100,6 +104,8 @@ class SimulationTest {
             unacknowledgedDurable += r.unacknowledgedButDurable();
             snapshotsTaken += r.snapshotsTaken();
             snapshotsInstalled += r.snapshotsInstalled();
+            slotsServedFromJournal += r.slotsServedFromJournal();
+            seedsServingFromJournal += r.slotsServedFromJournal() > 0 ? 1 : 0;
             simulatedSeconds += r.simulatedMicros() / 1e6;
             for (String kind : s.faultKinds()) {
                 faultKinds.merge(kind.replaceAll("=.*", ""), 1, Integer::sum);
@@ -111,10 +117,10 @@ class SimulationTest {
                             + " %.0f s simulated; %d client operations acknowledged, %d slots chosen, %d messages"
                             + " (%d dropped), %d faults injected, %d restarts, %d leader elections, %d torn journal tails"
                             + " dropped, %d records durable but never acknowledged, %d snapshots taken, %d installed"
-                            + " on lagging replicas; seeds per fault kind %s",
+                            + " on lagging replicas, %d evicted slots served from journals (in %d seeds); seeds per fault kind %s",
                     seeds, replicas3, replicas5, flexible, wallMillis / 1000.0, simulatedSeconds, operations, slots,
                     messages, dropped, faults, restarts, elections, tornTails, unacknowledgedDurable, snapshotsTaken,
-                    snapshotsInstalled, faultKinds);
+                    snapshotsInstalled, slotsServedFromJournal, seedsServingFromJournal, faultKinds);
         }
     }
 }
