@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <h2>How a change happens</h2>
  * Every change goes through the group's log: the leader proposes it, and once chosen in slot
- * {@code c} it takes effect at slot {@code c + 64} (a fixed window, the same on every replica),
- * so every replica switches at the same slot. Only one change may be pending at a time, and
+ * {@code c} it takes effect at slot {@code c + 64} (a fixed window of 64 slots, the same on
+ * every replica; see docs/protocol.md, "Membership changes"), so every replica switches at the
+ * same slot. Only one change may be pending at a time, and
  * each expects the membership it replaces: two operators racing cannot both succeed.
  *
  * <p>To add a replica: start it as a <em>joining</em> node ({@link SynodNode.Builder#joining}),
