@@ -81,11 +81,27 @@ public final class WireCodec {
         }
     }
 
-    /** Decodes one envelope from {@code body} (consumed); anything malformed is a {@link CodecException}. */
+    /**
+     * Decodes one envelope from {@code body} (consumed); anything malformed is a {@link CodecException}.
+     * Every payload is copied out of {@code body}, which the caller may reuse afterwards.
+     */
     public static Message read(ByteBuffer body) throws CodecException {
+        return read(body, CodedInputStream.newInstance(body), null, 0);
+    }
+
+    /**
+     * Decodes one envelope from {@code body}, as {@link #read(ByteBuffer)} does, but without copying
+     * payloads: the decoded commands keep views of {@code body} (one copy per message fewer). The
+     * caller hands {@code body} over and must never write it again.
+     */
+    public static Message readOwned(byte[] body) throws CodecException {
+        return read(ByteBuffer.wrap(body), CodedInputStream.newInstance(body), body, 0);
+    }
+
+    /** {@code frame} is the array {@code in} reads from, from {@code frameBase}, when payloads may stay in it; else null. */
+    private static Message read(ByteBuffer body, CodedInputStream in, byte[] frame, int frameBase) throws CodecException {
         ByteBuffer whole = body.duplicate();
         try {
-            CodedInputStream in = CodedInputStream.newInstance(body);
             long group = 0;
             int from = 0;
             int to = 0;
@@ -106,7 +122,7 @@ public final class WireCodec {
                     }
                     bodyField = field;
                     int limit = in.pushLimit(in.readRawVarint32());
-                    fields = readBody(in, field);
+                    fields = readBody(in, field, new Fields(frame, frameBase));
                     in.popLimit(limit);
                 } else {
                     in.skipField(tag); // a field a newer version added: ignore, as protobuf does
@@ -126,6 +142,10 @@ public final class WireCodec {
 
     /** The fields of a hot body, as read (validated when the message is built). */
     private static final class Fields {
+        /** Where payloads may stay (see {@link #readOwned}), or null when they must be copied out. */
+        final byte[] frame;
+        /** Index in {@link #frame} of the first byte the stream reads. */
+        final int frameBase;
         long round;
         int node;
         long slotOrBound;
@@ -134,10 +154,14 @@ public final class WireCodec {
         long readRound;
         Value value = null;
         boolean valueSeen;
+
+        Fields(byte[] frame, int frameBase) {
+            this.frame = frame;
+            this.frameBase = frameBase;
+        }
     }
 
-    private static Fields readBody(CodedInputStream in, int bodyField) throws IOException, CodecException {
-        Fields f = new Fields();
+    private static Fields readBody(CodedInputStream in, int bodyField, Fields f) throws IOException, CodecException {
         int tag;
         while ((tag = in.readTag()) != 0) {
             int field = WireFormat.getTagFieldNumber(tag);
@@ -150,7 +174,7 @@ public final class WireCodec {
                 f.slotOrBound = in.readUInt64();
             } else if (bodyField == ACCEPT && field == 3 && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                 int limit = in.pushLimit(in.readRawVarint32());
-                f.value = readValue(in, f.value);
+                f.value = readValue(in, f);
                 f.valueSeen = true;
                 in.popLimit(limit);
             } else if (bodyField == ACCEPT && field == 4 && type == WireFormat.WIRETYPE_VARINT) {
@@ -180,10 +204,11 @@ public final class WireCodec {
         }
     }
 
-    /** Reads a ValuePb, merging into {@code previous} as protobuf merges a repeated submessage field. */
     private static final byte[] NO_PAYLOAD = new byte[0];
 
-    private static Value readValue(CodedInputStream in, Value previous) throws IOException, CodecException {
+    /** Reads a ValuePb, merging into {@code f.value} as protobuf merges a repeated submessage field. */
+    private static Value readValue(CodedInputStream in, Fields f) throws IOException, CodecException {
+        Value previous = f.value;
         boolean noop = previous instanceof Value.Noop;
         // Most batches hold one command: keep it aside and build a list only for a second one.
         Command only = null;
@@ -197,20 +222,8 @@ public final class WireCodec {
                 noop = in.readBool();
             } else if (tag == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
                 int limit = in.pushLimit(in.readRawVarint32());
-                long id = 0;
-                byte[] payload = NO_PAYLOAD;
-                int t;
-                while ((t = in.readTag()) != 0) {
-                    if (t == tag(1, WireFormat.WIRETYPE_VARINT)) {
-                        id = in.readUInt64();
-                    } else if (t == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                        payload = in.readByteArray(); // the one copy out of the network buffer
-                    } else {
-                        in.skipField(t);
-                    }
-                }
+                Command command = readCommand(in, f);
                 in.popLimit(limit);
-                Command command = Command.ofOwned(id, payload);
                 if (commands == null && only == null) {
                     only = command;
                 } else {
@@ -236,6 +249,34 @@ public final class WireCodec {
             throw new CodecException("accept: a batch with no commands (a no-op must say noop)");
         }
         return new Value.Batch(commands != null ? commands : List.of(only));
+    }
+
+    /** A CommandPb: its payload a view of {@code f.frame} when there is one, else copied out of the stream. */
+    private static Command readCommand(CodedInputStream in, Fields f) throws IOException {
+        long id = 0;
+        byte[] payload = NO_PAYLOAD;
+        int payloadAt = 0;
+        int payloadLength = 0;
+        int tag;
+        while ((tag = in.readTag()) != 0) {
+            if (tag == tag(1, WireFormat.WIRETYPE_VARINT)) {
+                id = in.readUInt64();
+            } else if (tag == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+                if (f.frame != null) {
+                    payloadLength = in.readRawVarint32();
+                    payloadAt = f.frameBase + in.getTotalBytesRead();
+                    in.skipRawBytes(payloadLength); // refuses a negative or truncated length, as readByteArray does
+                    payload = f.frame;
+                } else {
+                    payload = in.readByteArray(); // the one copy out of the network buffer
+                    payloadAt = 0;
+                    payloadLength = payload.length;
+                }
+            } else {
+                in.skipField(tag);
+            }
+        }
+        return Command.ofOwned(id, payload, payloadAt, payloadLength);
     }
 
     private static Message toMessage(long group, int from, int to, int bodyField, Fields f) throws CodecException {
