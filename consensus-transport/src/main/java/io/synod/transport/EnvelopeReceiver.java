@@ -1,9 +1,7 @@
 package io.synod.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import io.synod.core.codec.CodecException;
 import io.synod.core.codec.WireCodec;
 import io.synod.core.protocol.Message;
@@ -11,23 +9,14 @@ import io.synod.core.protocol.Message;
 import java.io.IOException;
 
 /**
- * Receives the envelopes of one handshaken inbound connection and hands valid ones to the
- * message handler, on this connection's event loop, in arrival order. A frame that does not
- * decode, or whose sender is not the node authenticated on this connection, closes the connection
+ * Receives the envelopes of one handshaken inbound connection (frame bodies from {@link
+ * FrameDecoder}, each an array of its own) and hands valid ones to the message handler, on this
+ * connection's event loop, in arrival order. A frame that does not decode, or whose sender is not the node authenticated on this connection, closes the connection
  * and reaches no one; a message for another node is dropped. Confined to its channel's event loop.
  */
 final class EnvelopeReceiver extends ChannelInboundHandlerAdapter {
-    /** Frames up to this size are decoded from a reused array; larger ones (snapshot chunks) from their own. */
-    private static final int SCRATCH_LIMIT = 64 * 1024;
-
     private final TransportContext context;
     private final int peerId;
-    /**
-     * The frame body copied out of Netty's (direct) buffer. Protobuf cannot parse a direct buffer
-     * in place here, so it would copy each frame into a fresh array; this one is reused instead.
-     * Safe because decoding copies every payload out of it.
-     */
-    private byte[] scratch = new byte[4096];
     private boolean rejected;
 
     EnvelopeReceiver(TransportContext context, int peerId) {
@@ -38,10 +27,9 @@ final class EnvelopeReceiver extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (rejected) {
-            ReferenceCountUtil.release(msg);
             return;
         }
-        Message message = decode(ctx, (ByteBuf) msg);
+        Message message = decode(ctx, (byte[]) msg);
         if (message == null) {
             return;
         }
@@ -65,28 +53,14 @@ final class EnvelopeReceiver extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The message in {@code frame} (which it releases), or null after rejecting the frame. */
-    private Message decode(ChannelHandlerContext ctx, ByteBuf frame) {
+    /** The message in {@code body} (which its commands may keep), or null after rejecting the frame. */
+    private Message decode(ChannelHandlerContext ctx, byte[] body) {
         try {
-            int length = frame.readableBytes();
-            if (frame.hasArray()) {
-                return WireCodec.read(java.nio.ByteBuffer.wrap(frame.array(), frame.arrayOffset() + frame.readerIndex(), length));
-            }
-            byte[] into = scratch;
-            if (into.length < length) {
-                into = new byte[length];
-                if (length <= SCRATCH_LIMIT) {
-                    scratch = into;
-                }
-            }
-            frame.getBytes(frame.readerIndex(), into, 0, length);
-            return WireCodec.read(java.nio.ByteBuffer.wrap(into, 0, length));
+            return WireCodec.readOwned(body);
         } catch (CodecException e) {
             reject(ctx, TransportStats.FrameRejection.UNDECODABLE, e.getMessage());
-        } finally {
-            frame.release();
+            return null;
         }
-        return null;
     }
 
     private void reject(ChannelHandlerContext ctx, TransportStats.FrameRejection reason, String detail) {

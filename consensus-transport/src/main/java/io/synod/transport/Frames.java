@@ -1,6 +1,5 @@
 package io.synod.transport;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.MessageLite;
 import io.synod.core.codec.WireCodec;
@@ -14,8 +13,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The frame format: a 4-byte big-endian length, then that many bytes of one protobuf message.
- * Encodes straight into a pooled buffer (no intermediate byte array) and decodes from the
- * received buffer in place. Stateless and thread-safe.
+ * Encodes into pooled buffers; {@link FrameDecoder} splits the received stream. Stateless and
+ * thread-safe.
  */
 final class Frames {
     static final int LENGTH_PREFIX_BYTES = 4;
@@ -92,15 +91,5 @@ final class Frames {
             frame.release();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
-    }
-
-    /**
-     * A reader over a received frame body. Aliasing avoids copying bytes fields into the parsed
-     * message; safe because decoding copies every payload out before the frame is released.
-     */
-    static CodedInputStream reader(ByteBuf body) {
-        CodedInputStream in = CodedInputStream.newInstance(body.nioBuffer());
-        in.enableAliasing(true);
-        return in;
     }
 }

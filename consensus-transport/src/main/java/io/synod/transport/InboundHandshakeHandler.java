@@ -1,12 +1,10 @@
 package io.synod.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.synod.transport.proto.Hello;
 import io.synod.transport.proto.HelloReply;
@@ -47,19 +45,15 @@ final class InboundHandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (finished) {
-            ReferenceCountUtil.release(msg); // pipelined after a refusal; the connection is closing
-            return;
+            return; // pipelined after a refusal; the connection is closing
         }
         Hello hello;
-        ByteBuf frame = (ByteBuf) msg;
         try {
-            hello = Hello.parseFrom(Frames.reader(frame));
+            hello = Hello.parseFrom((byte[]) msg);
         } catch (IOException e) {
             refuse(ctx, new Handshake.Refusal(TransportStats.HandshakeRefusal.MALFORMED, null,
                     "first frame is not a hello: " + e.getMessage()));
             return;
-        } finally {
-            frame.release();
         }
         X509Certificate certificate;
         try {

@@ -1,10 +1,8 @@
 package io.synod.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.synod.transport.proto.HelloReply;
 
@@ -51,7 +49,6 @@ final class OutboundHandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (finished) {
-            ReferenceCountUtil.release(msg);
             if (ctx.channel().isActive()) {
                 context.rejectFrame(ctx.channel(), TransportStats.FrameRejection.UNEXPECTED,
                         "node " + link.peerId() + " sent a frame after its handshake reply");
@@ -59,14 +56,11 @@ final class OutboundHandshakeHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         HelloReply reply;
-        ByteBuf frame = (ByteBuf) msg;
         try {
-            reply = HelloReply.parseFrom(Frames.reader(frame));
+            reply = HelloReply.parseFrom((byte[]) msg);
         } catch (IOException e) {
             fail(ctx, TransportStats.HandshakeRefusal.MALFORMED, "reply is not a hello reply: " + e.getMessage());
             return;
-        } finally {
-            frame.release();
         }
         if (!reply.getAccepted()) {
             fail(ctx, TransportStats.HandshakeRefusal.REFUSED_BY_PEER, "node " + link.peerId() + " refused us ("

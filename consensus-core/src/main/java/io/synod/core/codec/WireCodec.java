@@ -5,15 +5,11 @@ import io.synod.core.protocol.Command;
 import io.synod.core.protocol.Message;
 import io.synod.core.protocol.Value;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The hot path of the wire format: reads and writes the messages of steady-state replication
@@ -25,15 +21,15 @@ import java.util.List;
  */
 public final class WireCodec {
     // Envelope fields (synod.proto)
-    private static final int GROUP = 1;
-    private static final int FROM = 2;
-    private static final int TO = 3;
-    private static final int FIRST_BODY = 10;
-    private static final int LAST_BODY = 27;
-    private static final int ACCEPT = 14;
-    private static final int ACCEPTED = 15;
-    private static final int HEARTBEAT = 16;
-    private static final int HEARTBEAT_REPLY = 17;
+    static final int GROUP = 1;
+    static final int FROM = 2;
+    static final int TO = 3;
+    static final int FIRST_BODY = 10;
+    static final int LAST_BODY = 27;
+    static final int ACCEPT = 14;
+    static final int ACCEPTED = 15;
+    static final int HEARTBEAT = 16;
+    static final int HEARTBEAT_REPLY = 17;
 
     private WireCodec() {
     }
@@ -81,202 +77,21 @@ public final class WireCodec {
         }
     }
 
-    /** Decodes one envelope from {@code body} (consumed); anything malformed is a {@link CodecException}. */
+    /**
+     * Decodes one envelope from {@code body} (consumed); anything malformed is a {@link CodecException}.
+     * Every payload is copied out of {@code body}, which the caller may reuse afterwards.
+     */
     public static Message read(ByteBuffer body) throws CodecException {
-        ByteBuffer whole = body.duplicate();
-        try {
-            CodedInputStream in = CodedInputStream.newInstance(body);
-            long group = 0;
-            int from = 0;
-            int to = 0;
-            int bodyField = 0;
-            Fields fields = null;
-            int tag;
-            while ((tag = in.readTag()) != 0) {
-                int field = WireFormat.getTagFieldNumber(tag);
-                if (tag == tag(GROUP, WireFormat.WIRETYPE_VARINT)) {
-                    group = in.readUInt64();
-                } else if (tag == tag(FROM, WireFormat.WIRETYPE_VARINT)) {
-                    from = in.readUInt32();
-                } else if (tag == tag(TO, WireFormat.WIRETYPE_VARINT)) {
-                    to = in.readUInt32();
-                } else if (field >= FIRST_BODY && field <= LAST_BODY) {
-                    if (bodyField != 0 || !isHot(field) || WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                        return MessageCodec.fromBytes(bytes(whole)); // rare kinds and odd shapes: the generated parser
-                    }
-                    bodyField = field;
-                    int limit = in.pushLimit(in.readRawVarint32());
-                    fields = readBody(in, field);
-                    in.popLimit(limit);
-                } else {
-                    in.skipField(tag); // a field a newer version added: ignore, as protobuf does
-                }
-            }
-            if (bodyField == 0) {
-                return MessageCodec.fromBytes(bytes(whole)); // no body: the generated path says why
-            }
-            return toMessage(ProtoValues.groupId(group), ProtoValues.nodeId(from, "sender"),
-                    ProtoValues.nodeId(to, "receiver"), bodyField, fields);
-        } catch (InvalidProtocolBufferException e) {
-            throw new CodecException("not a valid Synod envelope: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new CodecException("not a valid Synod envelope: " + e.getMessage(), e);
-        }
+        return WireReader.read(body);
     }
 
-    /** The fields of a hot body, as read (validated when the message is built). */
-    private static final class Fields {
-        long round;
-        int node;
-        long slotOrBound;
-        long commitUpTo;
-        long highestVotedSlot;
-        long readRound;
-        Value value = null;
-        boolean valueSeen;
-    }
-
-    private static Fields readBody(CodedInputStream in, int bodyField) throws IOException, CodecException {
-        Fields f = new Fields();
-        int tag;
-        while ((tag = in.readTag()) != 0) {
-            int field = WireFormat.getTagFieldNumber(tag);
-            int type = WireFormat.getTagWireType(tag);
-            if (field == 1 && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int limit = in.pushLimit(in.readRawVarint32());
-                readBallot(in, f);
-                in.popLimit(limit);
-            } else if (field == 2 && type == WireFormat.WIRETYPE_VARINT) {
-                f.slotOrBound = in.readUInt64();
-            } else if (bodyField == ACCEPT && field == 3 && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-                int limit = in.pushLimit(in.readRawVarint32());
-                f.value = readValue(in, f.value);
-                f.valueSeen = true;
-                in.popLimit(limit);
-            } else if (bodyField == ACCEPT && field == 4 && type == WireFormat.WIRETYPE_VARINT) {
-                f.commitUpTo = in.readUInt64();
-            } else if (bodyField == HEARTBEAT_REPLY && field == 3 && type == WireFormat.WIRETYPE_VARINT) {
-                f.highestVotedSlot = in.readUInt64();
-            } else if ((bodyField == HEARTBEAT && field == 3 || bodyField == HEARTBEAT_REPLY && field == 4)
-                    && type == WireFormat.WIRETYPE_VARINT) {
-                f.readRound = in.readUInt64();
-            } else {
-                in.skipField(tag); // unknown, or a known field with another wire type: protobuf skips both
-            }
-        }
-        return f;
-    }
-
-    private static void readBallot(CodedInputStream in, Fields f) throws IOException {
-        int tag;
-        while ((tag = in.readTag()) != 0) {
-            if (tag == tag(1, WireFormat.WIRETYPE_VARINT)) {
-                f.round = in.readUInt64();
-            } else if (tag == tag(2, WireFormat.WIRETYPE_VARINT)) {
-                f.node = in.readUInt32();
-            } else {
-                in.skipField(tag);
-            }
-        }
-    }
-
-    /** Reads a ValuePb, merging into {@code previous} as protobuf merges a repeated submessage field. */
-    private static final byte[] NO_PAYLOAD = new byte[0];
-
-    private static Value readValue(CodedInputStream in, Value previous) throws IOException, CodecException {
-        boolean noop = previous instanceof Value.Noop;
-        io.synod.core.codec.proto.ReconfigurePb change = previous instanceof Value.Reconfigure r ? ProtoValues.reconfigure(r) : null;
-        // Most batches hold one command: keep it aside and build a list only for a second one.
-        Command only = null;
-        List<Command> commands = null;
-        if (previous instanceof Value.Batch batch) {
-            commands = new ArrayList<>(batch.commands());
-        }
-        int tag;
-        while ((tag = in.readTag()) != 0) {
-            if (tag == tag(1, WireFormat.WIRETYPE_VARINT)) {
-                noop = in.readBool();
-            } else if (tag == tag(3, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                change = io.synod.core.codec.proto.ReconfigurePb.parseFrom(in.readBytes());
-            } else if (tag == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                int limit = in.pushLimit(in.readRawVarint32());
-                long id = 0;
-                byte[] payload = NO_PAYLOAD;
-                int t;
-                while ((t = in.readTag()) != 0) {
-                    if (t == tag(1, WireFormat.WIRETYPE_VARINT)) {
-                        id = in.readUInt64();
-                    } else if (t == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                        payload = in.readByteArray(); // the one copy out of the network buffer
-                    } else {
-                        in.skipField(t);
-                    }
-                }
-                in.popLimit(limit);
-                Command command = Command.ofOwned(id, payload);
-                if (commands == null && only == null) {
-                    only = command;
-                } else {
-                    if (commands == null) {
-                        commands = new ArrayList<>();
-                        commands.add(only);
-                        only = null;
-                    }
-                    commands.add(command);
-                }
-            } else {
-                in.skipField(tag);
-            }
-        }
-        int count = commands != null ? commands.size() : only != null ? 1 : 0;
-        if (change != null) {
-            if (noop || count != 0) {
-                throw new CodecException("accept: a membership change also carries a no-op flag or commands");
-            }
-            return ProtoValues.reconfigure(change, "accept");
-        }
-        if (noop) {
-            if (count != 0) {
-                throw new CodecException("accept: a no-op carries " + count + " commands");
-            }
-            return Value.NOOP;
-        }
-        if (count == 0) {
-            throw new CodecException("accept: a batch with no commands (a no-op must say noop)");
-        }
-        return new Value.Batch(commands != null ? commands : List.of(only));
-    }
-
-    private static Message toMessage(long group, int from, int to, int bodyField, Fields f) throws CodecException {
-        switch (bodyField) {
-            case ACCEPT: {
-                Value value = f.valueSeen ? f.value : null;
-                if (value == null) {
-                    throw new CodecException("accept: a batch with no commands (a no-op must say noop)");
-                }
-                return new Message.Accept(group, from, to, ProtoValues.ballot(f.round, f.node, "accept"),
-                        ProtoValues.slot(f.slotOrBound, "accept"), value, ProtoValues.slotBound(f.commitUpTo, "accept commit point"));
-            }
-            case ACCEPTED:
-                return new Message.Accepted(group, from, to, ProtoValues.ballot(f.round, f.node, "accepted"),
-                        ProtoValues.slot(f.slotOrBound, "accepted"));
-            case HEARTBEAT:
-                return new Message.Heartbeat(group, from, to, ProtoValues.ballot(f.round, f.node, "heartbeat"),
-                        ProtoValues.slotBound(f.slotOrBound, "heartbeat commit point"), f.readRound);
-            default:
-                return new Message.HeartbeatReply(group, from, to, ProtoValues.ballot(f.round, f.node, "heartbeat reply"),
-                        ProtoValues.slotBound(f.slotOrBound, "heartbeat reply first unchosen slot"),
-                        ProtoValues.slotBound(f.highestVotedSlot, "heartbeat reply highest voted slot"), f.readRound);
-        }
-    }
-
-    /** A protobuf tag: field number and wire type (WireFormat.makeTag is not public). */
-    private static int tag(int field, int wireType) {
-        return (field << 3) | wireType;
-    }
-
-    private static boolean isHot(int field) {
-        return field == ACCEPT || field == ACCEPTED || field == HEARTBEAT || field == HEARTBEAT_REPLY;
+    /**
+     * Decodes one envelope from {@code body}, as {@link #read(ByteBuffer)} does, but without copying
+     * payloads: the decoded commands keep views of {@code body} (one copy per message fewer). The
+     * caller hands {@code body} over and must never write it again.
+     */
+    public static Message readOwned(byte[] body) throws CodecException {
+        return WireReader.readOwned(body);
     }
 
     private static int bodyField(Message message) {
@@ -400,11 +215,5 @@ public final class WireCodec {
         if (value != 0) {
             out.writeUInt32(field, value);
         }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
     }
 }
