@@ -1,17 +1,18 @@
 package io.synod.examples;
 
+import io.synod.examples.CliRun.Output;
 import io.synod.examples.demo.LocalProcesses;
 import io.synod.examples.http.ExampleClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import static io.synod.examples.CliRun.capture;
+import static io.synod.examples.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,12 +58,12 @@ class KvExampleTest {
                     .collect(Collectors.joining(","));
             assertEquals(0, cli("kv", "put", "--servers", servers, "greeting", "hello"));
             Output got = capture(() -> cli("kv", "get", "--servers", servers, "greeting"));
-            assertEquals(0, got.code);
-            assertTrue(got.out.contains("\"value\":\"hello\""), got.out);
+            assertEquals(0, got.code());
+            assertTrue(got.out().contains("\"value\":\"hello\""), got.out());
             assertEquals(1, cli("kv", "get", "--servers", servers, "missing"), "404 is exit code 1");
             Output badFlag = capture(() -> cli("kv", "get", "--servers", "nowhere", "greeting"));
-            assertEquals(2, badFlag.code);
-            assertTrue(badFlag.err.contains("HOST:PORT"), badFlag.err);
+            assertEquals(2, badFlag.code());
+            assertTrue(badFlag.err().contains("HOST:PORT"), badFlag.err());
 
             for (int i = 0; i < 50; i++) {
                 assertEquals(200, client.send("PUT", "/kv/k" + i, "v" + i).status());
@@ -85,57 +86,34 @@ class KvExampleTest {
     void aServerWithWrongSettingsSaysWhatToFix() {
         Output notMember = capture(() -> cli("kv", "serve", "--node", "4", "--members", "1=127.0.0.1:7101,2=127.0.0.1:7102",
                 "--http", "127.0.0.1:8101", "--data", root.resolve("x").toString()));
-        assertEquals(2, notMember.code);
-        assertTrue(notMember.err.contains("node 4 is not in the member list [1, 2]"), notMember.err);
+        assertEquals(2, notMember.code());
+        assertTrue(notMember.err().contains("node 4 is not in the member list [1, 2]"), notMember.err());
 
         Output joinAlone = capture(() -> cli("kv", "serve", "--node", "4", "--join", "--members", "4=127.0.0.1:7104",
                 "--http", "127.0.0.1:8101", "--data", root.resolve("x").toString()));
-        assertEquals(2, joinAlone.code);
-        assertTrue(joinAlone.err.contains("--join: --members must list the group's initial members"), joinAlone.err);
+        assertEquals(2, joinAlone.code());
+        assertTrue(joinAlone.err().contains("--join: --members must list the group's initial members"), joinAlone.err());
         Output peersWithoutJoin = capture(() -> cli("kv", "serve", "--node", "1", "--members", "1=127.0.0.1:7101",
                 "--peers", "4=127.0.0.1:7104", "--http", "127.0.0.1:8101", "--data", root.resolve("x").toString()));
-        assertEquals(2, peersWithoutJoin.code);
-        assertTrue(peersWithoutJoin.err.contains("--peers is only for a node started with --join"), peersWithoutJoin.err);
+        assertEquals(2, peersWithoutJoin.code());
+        assertTrue(peersWithoutJoin.err().contains("--peers is only for a node started with --join"), peersWithoutJoin.err());
 
         Output noData = capture(() -> cli("kv", "serve", "--node", "1", "--members", "1=127.0.0.1:7101", "--http", "127.0.0.1:8101"));
-        assertEquals(2, noData.code);
-        assertTrue(noData.err.contains("missing the data directory"), noData.err);
+        assertEquals(2, noData.code());
+        assertTrue(noData.err().contains("missing the data directory"), noData.err());
 
         Output badPort = capture(() -> cli("kv", "serve", "--node", "1", "--members", "1=127.0.0.1:99999",
                 "--http", "127.0.0.1:8101", "--data", root.toString()));
-        assertEquals(2, badPort.code);
-        assertTrue(badPort.err.contains("between 1 and 65535"), badPort.err);
+        assertEquals(2, badPort.code());
+        assertTrue(badPort.err().contains("between 1 and 65535"), badPort.err());
 
         Output noConfig = capture(() -> cli("kv", "serve", "--config", root.resolve("absent.properties").toString()));
-        assertEquals(2, noConfig.code);
-        assertTrue(noConfig.err.contains("cannot read the config file"), noConfig.err);
+        assertEquals(2, noConfig.code());
+        assertTrue(noConfig.err().contains("cannot read the config file"), noConfig.err());
     }
 
     private static void assertBad(ExampleClient.Reply reply, int status, String message) {
         assertEquals(status, reply.status(), reply.body().toString());
         assertTrue(String.valueOf(reply.get("error")).contains(message), reply.body().toString());
-    }
-
-    private record Output(int code, String out, String err) {
-    }
-
-    private static int cli(String... args) {
-        return Synod.run(args);
-    }
-
-    private static synchronized Output capture(java.util.function.IntSupplier run) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true));
-        System.setErr(new PrintStream(e, true));
-        try {
-            int code = run.getAsInt();
-            return new Output(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 }
