@@ -20,7 +20,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Group commit: one thread takes everything queued (up to {@code maxBatchBytes}), writes it as one
  * RocksDB {@link WriteBatch} with one sync, and only then completes the callers' futures, in the
- * order they were submitted. While a sync runs, new ops queue up and form the next batch.
+ * order they were submitted. While a sync runs, new ops queue up and form the next batch. A batch
+ * whose ops all say they need no sync ({@link WriteOp#needsSync()}: chosen values only) is written
+ * without one; RocksDB's write-ahead log is written in order, so the next synced batch makes it
+ * durable too.
  *
  * <p><b>Failure.</b> If a batch fails, every op in it and in the queue fails with
  * {@link StorageException.WriteFailed} and the writer enters a failing state: new ops are refused
@@ -39,6 +42,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final DbHandle handle;
     private final BatchWriter batchWriter;
     private final WriteOptions writeOptions;
+    /** For batches that need no sync (or all batches, when syncing is off). */
+    private final WriteOptions unsyncedWriteOptions;
     private final long maxBatchBytes;
     private final long maxQueuedBytes;
     private final Duration probeInterval;
@@ -55,12 +60,14 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean closing;
     private volatile WriteFailure failure;
     private volatile long batchesWritten;
+    private volatile long batchesSynced;
     private volatile long opsWritten;
 
     GroupCommitWriter(DbHandle handle, RocksDbStorageOptions options) {
         this.handle = handle;
         this.batchWriter = options.batchWriter();
         this.writeOptions = new WriteOptions().setSync(options.syncWrites());
+        this.unsyncedWriteOptions = new WriteOptions().setSync(false);
         this.maxBatchBytes = options.maxBatchBytes();
         this.maxQueuedBytes = options.maxQueuedBytes();
         this.probeInterval = options.faultProbeInterval();
@@ -124,6 +131,10 @@ final class GroupCommitWriter implements AutoCloseable {
         return batchesWritten;
     }
 
+    long batchesSynced() {
+        return batchesSynced;
+    }
+
     long opsWritten() {
         return opsWritten;
     }
@@ -158,7 +169,7 @@ final class GroupCommitWriter implements AutoCloseable {
         List<Pending<?>> batch = new ArrayList<>();
         // writeOptions are closed here, by this thread, not by close(): close() may run on this
         // thread, inside a future's callback, before the loop has finished.
-        try (writeOptions; WriteBatch writeBatch = new WriteBatch()) {
+        try (writeOptions; unsyncedWriteOptions; WriteBatch writeBatch = new WriteBatch()) {
             while (true) {
                 if (failure != null) {
                     if (!awaitProbeTime()) {
@@ -220,13 +231,14 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         writeBatch.clear();
+        boolean sync = writeOptions.sync() && needsSync(batch);
         try {
             handle.call(db -> {
                 WriteOp.Context context = new WriteOp.Context(writeBatch, db, caches);
                 for (Pending<?> pending : batch) {
                     pending.addTo(context);
                 }
-                batchWriter.write(db, writeOptions, writeBatch);
+                batchWriter.write(db, sync ? writeOptions : unsyncedWriteOptions, writeBatch);
                 return null;
             });
         } catch (StorageException.Closed e) {
@@ -238,10 +250,22 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         batchesWritten++;
+        if (sync) {
+            batchesSynced++;
+        }
         opsWritten += batch.size();
         for (Pending<?> pending : batch) {
             pending.complete();
         }
+    }
+
+    private static boolean needsSync(List<Pending<?>> batch) {
+        for (Pending<?> pending : batch) {
+            if (pending.op.needsSync()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Enters (or stays in) the failing state and fails everything queued; returns the error for the failed batch. */

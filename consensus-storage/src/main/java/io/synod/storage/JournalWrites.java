@@ -34,18 +34,27 @@ final class JournalWrites {
         /** Per record: the ballot it promises (a promise's, or a vote's implied one), or null. */
         private final List<Ballot> ballots;
         private final long sizeBytes;
+        private final boolean needsSync;
 
-        private Append(long groupId, List<byte[]> keys, List<byte[]> values, List<Ballot> ballots, long sizeBytes) {
+        private Append(long groupId, List<byte[]> keys, List<byte[]> values, List<Ballot> ballots, long sizeBytes,
+                       boolean needsSync) {
             this.groupId = groupId;
             this.keys = keys;
             this.values = values;
             this.ballots = ballots;
             this.sizeBytes = sizeBytes;
+            this.needsSync = needsSync;
         }
 
         @Override
         public long sizeBytes() {
             return sizeBytes;
+        }
+
+        /** Only chosen values: written without a sync of their own (they are relearnable from peers). */
+        @Override
+        public boolean needsSync() {
+            return needsSync;
         }
 
         @Override
@@ -74,6 +83,7 @@ final class JournalWrites {
         List<byte[]> values = new ArrayList<>(records.size());
         List<Ballot> ballots = new ArrayList<>(records.size());
         long size = 0;
+        boolean needsSync = false;
         for (JournalRecord record : records) {
             if (record.groupId() != groupId) {
                 throw new IllegalArgumentException("record of group " + record.groupId() + " appended to group " + groupId);
@@ -84,8 +94,9 @@ final class JournalWrites {
             values.add(value);
             ballots.add(promisedBy(record));
             size += key.length + value.length + RECORD_OVERHEAD_BYTES;
+            needsSync |= !(record instanceof JournalRecord.ChosenValue);
         }
-        return new Append(groupId, keys, values, ballots, size);
+        return new Append(groupId, keys, values, ballots, size, needsSync);
     }
 
     private static Ballot promisedBy(JournalRecord record) {

@@ -177,12 +177,20 @@ public final class RocksDbStorage implements Storage {
     }
 
     /**
-     * How many batches group commit has written since this storage was opened: with
-     * {@link RocksDbStorageOptions#syncWrites()} (the default), one fsync each. For monitoring and
-     * benchmarks (fsyncs per committed command).
+     * How many batches group commit has written since this storage was opened, synced or not (a
+     * batch of chosen values only is written without a sync). For monitoring and benchmarks.
      */
     public long batchesWritten() {
         return writer.batchesWritten();
+    }
+
+    /**
+     * How many of those batches were synced (one fsync each; zero when
+     * {@link RocksDbStorageOptions#syncWrites()} is off). For monitoring and benchmarks (fsyncs per
+     * committed command).
+     */
+    public long batchesSynced() {
+        return writer.batchesSynced();
     }
 
     /** How many writes (appends, truncations, snapshot commits) those batches held since this storage was opened. */

@@ -15,6 +15,15 @@ interface WriteOp<T> {
     /** Roughly how many bytes this op adds to a batch, for the batch and queue bounds. */
     long sizeBytes();
 
+    /**
+     * Whether this op's batch must be synced before the op completes. False only for writes whose
+     * loss a crash may cause without harm (chosen values: see {@code Storage}'s class comment); a
+     * batch is synced if any of its ops needs it.
+     */
+    default boolean needsSync() {
+        return true;
+    }
+
     /** Adds this op's writes to {@code context.batch()}; runs on the writer thread. */
     T addTo(Context context) throws RocksDBException;
 

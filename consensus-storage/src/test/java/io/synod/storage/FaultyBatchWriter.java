@@ -20,6 +20,8 @@ final class FaultyBatchWriter implements BatchWriter {
     final AtomicBoolean reachMemtable = new AtomicBoolean();
     final AtomicInteger writes = new AtomicInteger();
     final AtomicInteger failedWrites = new AtomicInteger();
+    /** Per successful write, in order: whether it was synced. */
+    final java.util.List<Boolean> synced = new java.util.concurrent.CopyOnWriteArrayList<>();
     volatile CountDownLatch hold;
     final CountDownLatch holding = new CountDownLatch(1);
 
@@ -46,5 +48,6 @@ final class FaultyBatchWriter implements BatchWriter {
         }
         writes.incrementAndGet();
         BatchWriter.ROCKSDB.write(db, options, batch);
+        synced.add(options.sync());
     }
 }

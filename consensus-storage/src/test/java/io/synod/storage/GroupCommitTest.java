@@ -126,4 +126,45 @@ class GroupCommitTest {
             assertEquals(101, reopened.recover(1).accepted().size());
         }
     }
+
+    @Test
+    void chosenValuesAloneAreWrittenWithoutASyncAndAnyOtherRecordInTheBatchSyncsIt() throws Exception {
+        RocksDbStorage storage = open();
+        storage.append(1, List.of(Records.chosen(1, 1), Records.chosen(1, 2))).get(10, TimeUnit.SECONDS);
+        storage.append(1, List.of(Records.vote(1, 3))).get(10, TimeUnit.SECONDS);
+        storage.append(1, List.of(Records.chosen(1, 3), Records.vote(1, 4))).get(10, TimeUnit.SECONDS);
+        storage.append(1, List.of(Records.promise(1, 7))).get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of(false, true, true, true), disk.synced);
+        assertEquals(4, storage.batchesWritten());
+        assertEquals(3, storage.batchesSynced());
+        assertEquals(List.of(1L, 2L, 3L), List.copyOf(storage.recover(1).chosen().keySet()),
+                "chosen values written without a sync are read back by this process");
+        assertEquals(2, storage.readChosen(1, 1, 3, 10).size());
+    }
+
+    @Test
+    void chosenValuesWithoutASyncStillCompleteOnlyAfterEverythingAppendedBeforeThem() throws Exception {
+        RocksDbStorage storage = open();
+        disk.hold = new CountDownLatch(1);
+        CompletableFuture<Void> vote = storage.append(1, List.of(Records.vote(1, 1)));
+        assertTrue(disk.holding.await(10, TimeUnit.SECONDS), "the vote's batch reached the disk");
+        CompletableFuture<Void> chosen = storage.append(1, List.of(Records.chosen(1, 1)));
+        Thread.sleep(50);
+        assertFalse(chosen.isDone(), "a chosen value completed while an earlier vote's sync was still running");
+
+        disk.hold.countDown();
+        vote.get(10, TimeUnit.SECONDS);
+        chosen.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(true, false), disk.synced);
+    }
+
+    @Test
+    void withSyncingOffNoBatchCountsAsSynced() throws Exception {
+        storage = RocksDbStorage.open(RocksDbStorageOptions.builder(directory, "gc").batchWriter(disk)
+                .syncWrites(false).build());
+        storage.append(1, List.of(Records.vote(1, 1))).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(false), disk.synced);
+        assertEquals(0, storage.batchesSynced());
+    }
 }

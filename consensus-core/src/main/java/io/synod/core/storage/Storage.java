@@ -22,6 +22,15 @@ import java.util.concurrent.CompletableFuture;
  * and must not report them to anyone. An implementation may reject new appends while it is
  * failing and accept them again once the fault clears.
  *
+ * <p><b>Chosen values need no sync of their own.</b> An append whose records are all
+ * {@link JournalRecord.ChosenValue} may complete once it is written (visible to {@link #recover}
+ * and {@link #readChosen} in this process, and durable across a crash of the process but not
+ * necessarily of the machine), before any sync: a chosen value is a fact a quorum's synced votes
+ * already guarantee, and a replica that loses the record relearns it from its peers. Such records
+ * become durable no later than the next append that is synced. Durability stays ordered: a record
+ * that survives a crash implies that every record appended before it survives too. Everything else
+ * (promises and votes, alone or together with chosen values) completes only once synced.
+ *
  * <p>Thread-safe. {@link #close()} completes or fails every pending future; afterwards every call
  * fails with {@link StorageException.Closed}.
  */
@@ -43,7 +52,7 @@ public interface Storage extends AutoCloseable {
 
     /**
      * The chosen values ({@link JournalRecord.ChosenValue} records) of the group's slots in
-     * {@code [fromSlot, toSlot)} that are durable and not truncated, at most {@code maxEntries} of
+     * {@code [fromSlot, toSlot)} that were appended (their futures completed) and not truncated, at most {@code maxEntries} of
      * them, in slot order, possibly with gaps (a slot whose record is missing is left out). For
      * serving catch-up requests on slots the replica no longer keeps in memory; called off the
      * group's thread, concurrently with appends.

@@ -93,7 +93,7 @@ public final class BenchNode implements Callable<Integer> {
                 if (words[0].equals("load")) {
                     load(group, out, words);
                 } else if (words[0].equals("syncs")) {
-                    out.println("syncs " + storage.batchesWritten() + " " + (heapPeak() >> 20));
+                    out.println("syncs " + storage.batchesSynced() + " " + (heapPeak() >> 20));
                     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
                 }
             }
@@ -156,13 +156,13 @@ public final class BenchNode implements Callable<Integer> {
                     @Override
                     public void windowStarts() {
                         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-                        syncsAtStart[0] = storage.batchesWritten();
+                        syncsAtStart[0] = storage.batchesSynced();
                         out.println("window-start");
                     }
 
                     @Override
                     public void windowEnds() {
-                        syncsInWindow[0] = storage.batchesWritten() - syncsAtStart[0];
+                        syncsInWindow[0] = storage.batchesSynced() - syncsAtStart[0];
                         out.println("window-end");
                     }
                 });

@@ -14,6 +14,11 @@ import java.util.function.LongConsumer;
  * an arbitrary prefix of them (the OS may have flushed some pages; those records are durable though
  * the replica was never told) and leaves the next one torn: a journal frame cut short, which
  * recovery must detect by its checksum and drop. Slow-disk faults stretch the sync latency.
+ *
+ * <p>A batch of chosen values only is acknowledged after a short write, without a sync, as the
+ * RocksDB storage does (see {@code Storage}): those records are readable at once but become
+ * durable only with the next synced batch, and a crash before it loses them (in torn-write mode, an
+ * in-order prefix of everything unsynced survives).
  */
 final class SimDisk {
     interface DurabilityObserver {
@@ -27,6 +32,9 @@ final class SimDisk {
     private final List<JournalRecord> durable = new ArrayList<>();
     private final List<JournalRecord> pending = new ArrayList<>();
     private final List<JournalRecord> syncingBatch = new ArrayList<>();
+    /** Chosen values acknowledged without a sync: readable, lost by a crash until the next sync. */
+    private final List<JournalRecord> writtenUnsynced = new ArrayList<>();
+    private long acknowledgedChosenLost;
     private final boolean tornWrites;
     /** The bytes of a record torn by a crash, at the end of the log until recovery drops it. */
     private byte[] tornTail;
@@ -66,19 +74,24 @@ final class SimDisk {
     /** Unsynced writes are lost (or, in torn-write mode, a prefix survives); a sync in progress never completes. */
     void crash() {
         if (tornWrites) {
-            List<JournalRecord> unsynced = new ArrayList<>(syncingBatch);
+            List<JournalRecord> unsynced = new ArrayList<>(writtenUnsynced);
+            unsynced.addAll(syncingBatch);
             unsynced.addAll(pending);
             int survivors = random.nextInt(unsynced.size() + 1);
             for (JournalRecord record : unsynced.subList(0, survivors)) {
                 durable.add(record);
                 observer.onDurable(node, record);
-                unacknowledgedButDurable++;
             }
+            unacknowledgedButDurable += Math.max(0, survivors - writtenUnsynced.size());
+            acknowledgedChosenLost += Math.max(0, writtenUnsynced.size() - survivors);
             if (survivors < unsynced.size() && random.chance(0.5)) {
                 byte[] frame = JournalCodec.encode(unsynced.get(survivors));
                 tornTail = java.util.Arrays.copyOf(frame, 1 + random.nextInt(frame.length - 1));
             }
+        } else {
+            acknowledgedChosenLost += writtenUnsynced.size();
         }
+        writtenUnsynced.clear();
         syncingBatch.clear();
         pending.clear();
         pendingMaxSeq = 0;
@@ -113,6 +126,7 @@ final class SimDisk {
      * up to {@code slot} go, but the promise any of them implied is kept.
      */
     void saveSnapshot(long slot, SimMachine state, io.synod.core.protocol.MembershipHistory memberships) {
+        makeWrittenDurable(); // the snapshot's synced write syncs what was written before it
         snapshot = new Snapshot(slot, state.copy(), memberships.copy());
         JournalRecord.PromisedBallot highest = null;
         for (JournalRecord record : durable) {
@@ -129,12 +143,15 @@ final class SimDisk {
     }
 
     /**
-     * The durable chosen values of slots in {@code [fromSlot, toSlot)}, at most {@code max}, in slot order
-     * (what {@code Storage.readChosen} returns): unsynced writes are not there yet, truncated ones are gone.
+     * The acknowledged chosen values of slots in {@code [fromSlot, toSlot)}, at most {@code max}, in slot
+     * order (what {@code Storage.readChosen} returns): durable ones and those written without a sync;
+     * writes not acknowledged yet are not there, truncated ones are gone.
      */
     List<io.synod.core.protocol.ChosenEntry> readChosen(long fromSlot, long toSlot, int max) {
         java.util.TreeMap<Long, io.synod.core.protocol.ChosenEntry> inRange = new java.util.TreeMap<>();
-        for (JournalRecord record : durable) {
+        List<JournalRecord> readable = new ArrayList<>(durable);
+        readable.addAll(writtenUnsynced);
+        for (JournalRecord record : readable) {
             if (record instanceof JournalRecord.ChosenValue c && c.slot() >= fromSlot && c.slot() < toSlot) {
                 inRange.putIfAbsent(c.slot(), new io.synod.core.protocol.ChosenEntry(c.slot(), c.value()));
             }
@@ -168,6 +185,19 @@ final class SimDisk {
         return syncs;
     }
 
+    /** Chosen values that were acknowledged without a sync and then lost in a crash. */
+    long acknowledgedChosenLost() {
+        return acknowledgedChosenLost;
+    }
+
+    private void makeWrittenDurable() {
+        for (JournalRecord record : writtenUnsynced) {
+            durable.add(record);
+            observer.onDurable(node, record);
+        }
+        writtenUnsynced.clear();
+    }
+
     private void startSyncIfIdle() {
         if (syncing || pending.isEmpty()) {
             return;
@@ -178,6 +208,19 @@ final class SimDisk {
         long batchSeq = pendingMaxSeq;
         pending.clear();
         int syncGeneration = generation;
+        if (batch.stream().allMatch(record -> record instanceof JournalRecord.ChosenValue)) {
+            loop.after(random.between(5, 50), () -> { // a write to the OS, no sync
+                if (syncGeneration != generation) {
+                    return;
+                }
+                syncingBatch.clear();
+                writtenUnsynced.addAll(batch);
+                syncing = false;
+                onPersisted.accept(batchSeq);
+                startSyncIfIdle();
+            });
+            return;
+        }
         long latency = slow
                 ? random.between(50 * SimScenario.MILLI, 400 * SimScenario.MILLI)
                 : random.between(200, 4 * SimScenario.MILLI);
@@ -187,6 +230,7 @@ final class SimDisk {
             }
             syncs++;
             syncingBatch.clear();
+            makeWrittenDurable();
             for (JournalRecord record : batch) {
                 durable.add(record);
                 observer.onDurable(node, record);

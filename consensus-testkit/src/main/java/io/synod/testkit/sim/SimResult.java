@@ -18,6 +18,7 @@ public record SimResult(
         long leaderElections,
         long tornTailsDropped,
         long unacknowledgedButDurable,
+        long acknowledgedChosenLost,
         long snapshotsTaken,
         long snapshotsInstalled,
         long slotsServedFromJournal) {
@@ -30,6 +31,7 @@ public record SimResult(
                 sim.nodes.stream().mapToLong(SimNode::restarts).sum(), sim.leaderElections,
                 sim.nodes.stream().mapToLong(n -> n.disk().tornTailsDropped()).sum(),
                 sim.nodes.stream().mapToLong(n -> n.disk().unacknowledgedButDurable()).sum(),
+                sim.nodes.stream().mapToLong(n -> n.disk().acknowledgedChosenLost()).sum(),
                 sim.nodes.stream().mapToLong(SimNode::snapshotsTaken).sum(),
                 sim.nodes.stream().mapToLong(SimNode::snapshotsInstalled).sum(),
                 sim.nodes.stream().mapToLong(SimNode::slotsServedFromJournal).sum());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Proves the checkers can fail: each deliberately broken protocol variant must produce a
- * violation within the CI seed budget ({@code -Dsynod.sim.mutation.seeds}, 400 by default).
+ * violation within the CI seed budget ({@code -Dsynod.sim.mutation.seeds}, 600 by default).
  * {@code -Dsynod.sim.mutation=NAME -Dsynod.sim.seed=S} replays one mutant run with its trace.
  */
 class MutationTest {
@@ -25,7 +25,7 @@ class MutationTest {
             }
             return;
         }
-        int budget = Integer.getInteger("synod.sim.mutation.seeds", 400);
+        int budget = Integer.getInteger("synod.sim.mutation.seeds", 600);
         SimResult caught = null;
         for (long seed = 1; seed <= budget && caught == null; seed++) {
             SimResult result = Simulation.run(SimScenario.fromSeed(seed), mutation::create, false);

@@ -47,6 +47,8 @@ class SimulationTest {
         System.out.println(stats.summary(seeds, (System.nanoTime() - started) / 1_000_000));
         assertTrue(seeds < 100 || stats.seedsServingFromJournal > 0,
                 "no seed served a catch-up from the journal: the eviction path went untested");
+        assertTrue(seeds < 100 || stats.acknowledgedChosenLost > 0,
+                "no crash lost a chosen value written without a sync: that path went untested");
         assertTrue(failures.isEmpty(), () -> failures.size() + " of " + seeds + " seeds failed; first: "
                 + failures.get(0) + "\n  replay: " + failures.get(0).replayCommand(null));
     }
@@ -76,6 +78,7 @@ class SimulationTest {
         long elections;
         long tornTails;
         long unacknowledgedDurable;
+        long acknowledgedChosenLost;
         long snapshotsTaken;
         long snapshotsInstalled;
         long slotsServedFromJournal;
@@ -102,6 +105,7 @@ class SimulationTest {
             elections += r.leaderElections();
             tornTails += r.tornTailsDropped();
             unacknowledgedDurable += r.unacknowledgedButDurable();
+            acknowledgedChosenLost += r.acknowledgedChosenLost();
             snapshotsTaken += r.snapshotsTaken();
             snapshotsInstalled += r.snapshotsInstalled();
             slotsServedFromJournal += r.slotsServedFromJournal();
@@ -116,10 +120,12 @@ class SimulationTest {
             return String.format("simulation: %d seeds (%d with 3 replicas, %d with 5, %d flexible quorums) in %.1f s wall,"
                             + " %.0f s simulated; %d client operations acknowledged, %d slots chosen, %d messages"
                             + " (%d dropped), %d faults injected, %d restarts, %d leader elections, %d torn journal tails"
-                            + " dropped, %d records durable but never acknowledged, %d snapshots taken, %d installed"
+                            + " dropped, %d records durable but never acknowledged, %d chosen values acknowledged"
+                            + " without a sync and lost in a crash, %d snapshots taken, %d installed"
                             + " on lagging replicas, %d evicted slots served from journals (in %d seeds); seeds per fault kind %s",
                     seeds, replicas3, replicas5, flexible, wallMillis / 1000.0, simulatedSeconds, operations, slots,
-                    messages, dropped, faults, restarts, elections, tornTails, unacknowledgedDurable, snapshotsTaken,
+                    messages, dropped, faults, restarts, elections, tornTails, unacknowledgedDurable, acknowledgedChosenLost,
+                    snapshotsTaken,
                     snapshotsInstalled, slotsServedFromJournal, seedsServingFromJournal, faultKinds);
         }
     }
