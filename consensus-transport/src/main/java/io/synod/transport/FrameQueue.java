@@ -66,7 +66,10 @@ final class FrameQueue {
             frame.release();
             return false;
         }
-        if (heldBytes.addAndGet(bytes) > highWaterMarkBytes) {
+        long held = heldBytes.addAndGet(bytes);
+        // A frame larger than the high mark goes out alone: accepted when nothing else is held, or it
+        // could never be sent at all (a batch or snapshot chunk the node's own limits allow).
+        if (held > highWaterMarkBytes && held != bytes) {
             heldBytes.addAndGet(-bytes);
             startRefusing();
             frame.release();

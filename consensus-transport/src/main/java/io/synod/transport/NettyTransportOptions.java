@@ -83,7 +83,7 @@ public final class NettyTransportOptions {
 
     /**
      * See {@link Builder#writeBufferWaterMarks}: the most frame bytes held for one peer connection
-     * (queued or in Netty's buffer, not yet written to the socket); exact, not plus a frame.
+     * (queued or in Netty's buffer, not yet written to the socket), unless one frame alone is larger.
      */
     public int writeBufferHighWaterMarkBytes() {
         return writeBufferHighWaterMarkBytes;
@@ -159,10 +159,11 @@ public final class NettyTransportOptions {
          * accepted for a peer and the connection has not yet written to its socket (queued for the
          * event loop or in Netty's outbound buffer, counted as encoded, length prefix included,
          * before any TLS record overhead) never exceed {@code high}: not by one frame, the bound is
-         * exact. A message that would take them above it is dropped ({@code send} returns false and
+         * exact, with one exception: a single frame larger than {@code high} is accepted when nothing
+         * else is held for that peer, and goes out alone. A message that would take them above it is dropped ({@code send} returns false and
          * counts {@link TransportStats.Drop#BACKPRESSURE}), and after such a drop every message to
          * that peer is dropped until they are back at {@code low} or below. Bytes already in the
-         * kernel's socket buffer are not counted, and a frame larger than {@code high} is never sent.
+         * kernel's socket buffer are not counted.
          * Defaults 1 MiB / 4 MiB.
          */
         public Builder writeBufferWaterMarks(int lowBytes, int highBytes) {

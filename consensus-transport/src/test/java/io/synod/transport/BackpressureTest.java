@@ -107,6 +107,24 @@ class BackpressureTest {
         }
     }
 
+    /**
+     * A frame larger than the high mark (a big command batch) would never fit the budget: it goes
+     * out alone, when nothing else is held for the peer, instead of being refused forever.
+     */
+    @Test
+    void aFrameLargerThanTheHighWaterMarkGoesOutAlone() throws Exception {
+        try (StalledPeer peer = new StalledPeer(nodes.address(2))) {
+            NettyTransport one = nodes.start(1, m -> { }, b -> b.writeBufferWaterMarks(LOW, HIGH));
+            Await.until("the handshake with the peer", () -> one.connectionTo(2) != null);
+            peer.resumeReading();
+            Await.until("the oversized message to be accepted", () -> one.send(accept(1, 2 * HIGH)));
+            Await.until("the peer to read the oversized message", () -> peer.framesRead() == 1);
+            Await.until("the next message to be accepted", () -> one.send(accept(2, PAYLOAD)));
+            Await.until("the peer to read the next message", () -> peer.framesRead() == 2);
+            assertEquals(2, peer.lastSlot());
+        }
+    }
+
     /** With {@code channel}'s event loop held by a task, sends until one is refused; returns how many were accepted. */
     private static long sendUntilRefusedWhileLoopBusy(NettyTransport one, Channel channel, long acceptedBefore)
             throws InterruptedException {
@@ -163,7 +181,11 @@ class BackpressureTest {
     }
 
     private static Message.Accept accept(long slot) {
-        return new Message.Accept(1, 1, 2, new Ballot(1, 1), slot, new Value.Batch(List.of(new Command(slot, new byte[PAYLOAD]))), 0);
+        return accept(slot, PAYLOAD);
+    }
+
+    private static Message.Accept accept(long slot, int payloadBytes) {
+        return new Message.Accept(1, 1, 2, new Ballot(1, 1), slot, new Value.Batch(List.of(new Command(slot, new byte[payloadBytes]))), 0);
     }
 
     /** Plays node 2: accepts the handshake, then reads nothing until told to, then counts frames. */
