@@ -224,6 +224,12 @@ public final class NettyTransport implements Transport {
         return link == null ? null : link.handshakenChannel();
     }
 
+    /** For tests: frame bytes accepted for {@code peerId} and not yet written to its socket. */
+    long heldBytesTowards(int peerId) {
+        PeerLink link = links.get(peerId);
+        return link == null ? 0 : link.heldBytes();
+    }
+
     /** For tests: inbound connections open now, handshaken or not. */
     int inboundConnections() {
         return context == null ? 0 : context.inbound().open();

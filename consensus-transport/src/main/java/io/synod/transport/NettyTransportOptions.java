@@ -76,10 +76,15 @@ public final class NettyTransportOptions {
         return maxFrameBytes;
     }
 
+    /** See {@link Builder#writeBufferWaterMarks}: after a backpressure drop, sends resume at or below this. */
     public int writeBufferLowWaterMarkBytes() {
         return writeBufferLowWaterMarkBytes;
     }
 
+    /**
+     * See {@link Builder#writeBufferWaterMarks}: the most frame bytes held for one peer connection
+     * (queued or in Netty's buffer, not yet written to the socket), unless one frame alone is larger.
+     */
     public int writeBufferHighWaterMarkBytes() {
         return writeBufferHighWaterMarkBytes;
     }
@@ -150,8 +155,16 @@ public final class NettyTransportOptions {
         }
 
         /**
-         * Per peer connection: above {@code high} buffered bytes, {@link NettyTransport#send} drops
-         * messages to that peer until the buffer drains below {@code low}. Defaults 1 MiB / 4 MiB.
+         * The memory bound per peer connection. The frame bytes {@link NettyTransport#send} has
+         * accepted for a peer and the connection has not yet written to its socket (queued for the
+         * event loop or in Netty's outbound buffer, counted as encoded, length prefix included,
+         * before any TLS record overhead) never exceed {@code high}: not by one frame, the bound is
+         * exact, with one exception: a single frame larger than {@code high} is accepted when nothing
+         * else is held for that peer, and goes out alone. A message that would take them above it is dropped ({@code send} returns false and
+         * counts {@link TransportStats.Drop#BACKPRESSURE}), and after such a drop every message to
+         * that peer is dropped until they are back at {@code low} or below. Bytes already in the
+         * kernel's socket buffer are not counted.
+         * Defaults 1 MiB / 4 MiB.
          */
         public Builder writeBufferWaterMarks(int lowBytes, int highBytes) {
             this.writeBufferLowWaterMarkBytes = lowBytes;

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * This node's sending side towards one peer: one outbound connection, dialed at start and redialed
  * with exponential backoff and jitter whenever it fails or is lost, for as long as the transport is
- * open. Messages go out only on a handshaken connection; while there is none, or while the
- * connection's write buffer is above its high water mark, {@link #send} drops them (Paxos
- * retransmits) instead of queueing. Connection state changes run on one event loop; send may be
- * called from any thread.
+ * open. Messages go out only on a handshaken connection; while there is none, or while its
+ * {@link FrameQueue} has no room (the frames accepted and not yet written to the socket would pass
+ * the high water mark), {@link #send} drops them (Paxos retransmits) instead of queueing.
+ * Connection state changes run on one event loop; send may be called from any thread.
  */
 final class PeerLink {
     /** Flushes that may be coalesced before one is forced (see FlushConsolidationHandler). */
@@ -55,8 +55,10 @@ final class PeerLink {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, options.handshakeTimeout().toMillis()))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        options.writeBufferLowWaterMarkBytes(), options.writeBufferHighWaterMarkBytes()))
+                // Netty's own writability is switched off: the FrameQueue's budget covers Netty's buffer
+                // too (a second bound on Netty's buffer alone is what let a connection hold twice the
+                // high mark), and Netty's default 64 KiB mark would only fire writability events nobody reads.
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(Integer.MAX_VALUE, Integer.MAX_VALUE))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
@@ -111,7 +113,8 @@ final class PeerLink {
             context.stats().dropped(TransportStats.Drop.NOT_CONNECTED);
             return false;
         }
-        if (!channel.isWritable()) {
+        FrameQueue queue = outbound;
+        if (queue == null || queue.full()) { // refused before encoding: no frame built only to be dropped
             context.stats().dropped(TransportStats.Drop.BACKPRESSURE);
             return false;
         }
@@ -123,11 +126,7 @@ final class PeerLink {
             return false;
         }
         int bytes = frame.readableBytes();
-        FrameQueue queue = outbound;
-        if (queue == null || !queue.offer(frame)) {
-            if (queue == null) {
-                frame.release();
-            }
+        if (!queue.offer(frame)) {
             context.stats().dropped(TransportStats.Drop.BACKPRESSURE);
             return false;
         }
@@ -168,7 +167,8 @@ final class PeerLink {
         backoff.reset();
         reportedUnreachable = false;
         context.stats().handshakeAccepted();
-        outbound = new FrameQueue(channel, context.options().writeBufferHighWaterMarkBytes());
+        outbound = new FrameQueue(channel, context.options().writeBufferHighWaterMarkBytes(),
+                context.options().writeBufferLowWaterMarkBytes());
         handshaken = channel;
         context.log().info("node {}: connected to node {} at {}", context.localNodeId(), peerId, address);
     }
@@ -210,6 +210,12 @@ final class PeerLink {
         if (channel != null) {
             channel.close();
         }
+    }
+
+    /** For tests: frame bytes accepted for the current connection and not yet written to its socket; 0 without one. */
+    long heldBytes() {
+        FrameQueue queue = outbound;
+        return queue == null ? 0 : queue.heldBytes();
     }
 
     /** For tests: the connection messages go out on, or null. */
