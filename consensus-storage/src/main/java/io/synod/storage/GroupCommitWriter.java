@@ -44,6 +44,8 @@ final class GroupCommitWriter implements AutoCloseable {
     private final DbHandle handle;
     private final BatchWriter batchWriter;
     private final WriteOptions writeOptions;
+    /** {@code writeOptions}' sync flag, kept here: reading it back is a JNI call per batch. */
+    private final boolean syncWrites;
     /** For batches that need no sync (or all batches, when syncing is off). */
     private final WriteOptions unsyncedWriteOptions;
     private final long maxBatchBytes;
@@ -70,7 +72,8 @@ final class GroupCommitWriter implements AutoCloseable {
     GroupCommitWriter(DbHandle handle, RocksDbStorageOptions options) {
         this.handle = handle;
         this.batchWriter = options.batchWriter();
-        this.writeOptions = new WriteOptions().setSync(options.syncWrites());
+        this.syncWrites = options.syncWrites();
+        this.writeOptions = new WriteOptions().setSync(syncWrites);
         this.unsyncedWriteOptions = new WriteOptions().setSync(false);
         this.maxBatchBytes = options.maxBatchBytes();
         this.maxQueuedBytes = options.maxQueuedBytes();
@@ -248,7 +251,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         writeBatch.clear();
-        boolean sync = writeOptions.sync() && needsSync(batch);
+        boolean sync = syncWrites && needsSync(batch);
         try {
             handle.call(db -> {
                 WriteOp.Context context = new WriteOp.Context(writeBatch, db, caches);

@@ -94,7 +94,7 @@ final class JournalWrites {
             values.add(value);
             ballots.add(promisedBy(record));
             size += key.length + value.length + RECORD_OVERHEAD_BYTES;
-            needsSync |= !(record instanceof JournalRecord.ChosenValue);
+            needsSync |= record.needsSync();
         }
         return new Append(groupId, keys, values, ballots, size, needsSync);
     }

@@ -40,12 +40,18 @@ class GroupCommitTest {
         return storage;
     }
 
+    /** Appends a vote for slot 1 and returns once its batch is held at the disk (its sync not returning). */
+    private CompletableFuture<Void> appendVoteHeldAtTheDisk(RocksDbStorage storage) throws InterruptedException {
+        disk.hold = new CountDownLatch(1);
+        CompletableFuture<Void> vote = storage.append(1, List.of(Records.vote(1, 1)));
+        assertTrue(disk.holding.await(10, TimeUnit.SECONDS), "the vote's batch reached the disk");
+        return vote;
+    }
+
     @Test
     void nothingIsReportedDurableBeforeTheSyncReturnsAndAppendsQueuedMeanwhileShareOneBatch() throws Exception {
         RocksDbStorage storage = open();
-        disk.hold = new CountDownLatch(1);
-        CompletableFuture<Void> first = storage.append(1, List.of(Records.vote(1, 1)));
-        assertTrue(disk.holding.await(10, TimeUnit.SECONDS), "the first batch reached the disk");
+        CompletableFuture<Void> first = appendVoteHeldAtTheDisk(storage);
         List<CompletableFuture<Void>> queued = new ArrayList<>();
         for (long slot = 2; slot <= 101; slot++) {
             queued.add(storage.append(1 + slot % 3, List.of(Records.vote(1 + slot % 3, slot))));
@@ -146,9 +152,7 @@ class GroupCommitTest {
     @Test
     void chosenValuesWithoutASyncStillCompleteOnlyAfterEverythingAppendedBeforeThem() throws Exception {
         RocksDbStorage storage = open();
-        disk.hold = new CountDownLatch(1);
-        CompletableFuture<Void> vote = storage.append(1, List.of(Records.vote(1, 1)));
-        assertTrue(disk.holding.await(10, TimeUnit.SECONDS), "the vote's batch reached the disk");
+        CompletableFuture<Void> vote = appendVoteHeldAtTheDisk(storage);
         CompletableFuture<Void> chosen = storage.append(1, List.of(Records.chosen(1, 1)));
         Thread.sleep(50);
         assertFalse(chosen.isDone(), "a chosen value completed while an earlier vote's sync was still running");

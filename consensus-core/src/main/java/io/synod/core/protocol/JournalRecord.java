@@ -9,6 +9,15 @@ public sealed interface JournalRecord {
 
     long groupId();
 
+    /**
+     * Whether storage must sync this record before acknowledging it. Promises and votes: yes, they
+     * are what the acceptor promised. A chosen value: no, a quorum's synced votes already guarantee
+     * it and a replica that loses the record relearns it (see {@code Storage}'s class comment).
+     */
+    default boolean needsSync() {
+        return true;
+    }
+
     /** The acceptor promised not to accept anything below {@code ballot}. */
     record PromisedBallot(long groupId, Ballot ballot) implements JournalRecord {
     }
@@ -19,5 +28,9 @@ public sealed interface JournalRecord {
 
     /** The replica learned that {@code value} is chosen for {@code slot}. */
     record ChosenValue(long groupId, long slot, Value value) implements JournalRecord {
+        @Override
+        public boolean needsSync() {
+            return false;
+        }
     }
 }

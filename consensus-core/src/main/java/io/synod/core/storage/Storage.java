@@ -22,8 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * and must not report them to anyone. An implementation may reject new appends while it is
  * failing and accept them again once the fault clears.
  *
- * <p><b>Chosen values need no sync of their own.</b> An append whose records are all
- * {@link JournalRecord.ChosenValue} may complete once it is written (visible to {@link #recover}
+ * <p><b>Chosen values need no sync of their own.</b> An append whose records all say they need
+ * none ({@link JournalRecord#needsSync()}: only {@link JournalRecord.ChosenValue}) may complete once it is written (visible to {@link #recover}
  * and {@link #readChosen} in this process, and durable across a crash of the process but not
  * necessarily of the machine), before any sync: a chosen value is a fact a quorum's synced votes
  * already guarantee, and a replica that loses the record relearns it from its peers. Such records

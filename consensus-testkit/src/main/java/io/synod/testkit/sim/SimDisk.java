@@ -149,11 +149,11 @@ final class SimDisk {
      */
     List<io.synod.core.protocol.ChosenEntry> readChosen(long fromSlot, long toSlot, int max) {
         java.util.TreeMap<Long, io.synod.core.protocol.ChosenEntry> inRange = new java.util.TreeMap<>();
-        List<JournalRecord> readable = new ArrayList<>(durable);
-        readable.addAll(writtenUnsynced);
-        for (JournalRecord record : readable) {
-            if (record instanceof JournalRecord.ChosenValue c && c.slot() >= fromSlot && c.slot() < toSlot) {
-                inRange.putIfAbsent(c.slot(), new io.synod.core.protocol.ChosenEntry(c.slot(), c.value()));
+        for (List<JournalRecord> records : List.of(durable, writtenUnsynced)) {
+            for (JournalRecord record : records) {
+                if (record instanceof JournalRecord.ChosenValue c && c.slot() >= fromSlot && c.slot() < toSlot) {
+                    inRange.putIfAbsent(c.slot(), new io.synod.core.protocol.ChosenEntry(c.slot(), c.value()));
+                }
             }
         }
         return new ArrayList<>(inRange.values()).subList(0, Math.min(max, inRange.size()));
@@ -208,7 +208,7 @@ final class SimDisk {
         long batchSeq = pendingMaxSeq;
         pending.clear();
         int syncGeneration = generation;
-        if (batch.stream().allMatch(record -> record instanceof JournalRecord.ChosenValue)) {
+        if (batch.stream().noneMatch(JournalRecord::needsSync)) {
             loop.after(random.between(5, 50), () -> { // a write to the OS, no sync
                 if (syncGeneration != generation) {
                     return;
